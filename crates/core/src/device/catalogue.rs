@@ -1,0 +1,71 @@
+//! The catalogue of known dongles: one row per product and mode.
+//!
+//! Facts come from the family specs (USB ids in specs/huawei-balong.md §13, port roles
+//! in §13.2 and at-commands.md). Adding a dongle is adding a row.
+
+use serde::Serialize;
+
+use super::{PortRole, UsbId};
+
+/// What a dongle is doing, as told by its USB id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Virtual CD-ROM only (ZeroCD); the operating system must switch it.
+    ZeroCd,
+    /// Normal firmware: AT, data and diagnostics ports.
+    Normal,
+    /// Download mode (Balong dload, Qualcomm DMSS, Sierra QDL).
+    Download,
+    /// Boot ROM emergency mode.
+    BootRom,
+}
+
+/// One known USB identity of one product family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The id it enumerates with in this mode.
+    pub id: UsbId,
+    /// Products that use it, for people.
+    pub products: &'static str,
+    /// The mode this id means.
+    pub mode: Mode,
+    /// Serial interfaces by interface number, where known.
+    pub ports: &'static [(u8, PortRole)],
+}
+
+/// The rows. Where an id means different things on different products (12d1:1c05 is
+/// both the Balong download port and the E173s modem id, §13.1), the id alone does not
+/// decide: [`super::probe`] asks the port.
+pub const ENTRIES: &[Entry] = &[
+    Entry { id: UsbId::new(0x12d1, 0x1f01), products: "Huawei E3372, E8372, E353", mode: Mode::ZeroCd, ports: &[] },
+    Entry {
+        id: UsbId::new(0x12d1, 0x1506),
+        products: "Huawei E3372h, E3276, E3131 (stick firmware)",
+        mode: Mode::Normal,
+        ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    },
+    Entry {
+        id: UsbId::new(0x12d1, 0x1c05),
+        products: "Huawei Balong sticks in download mode",
+        mode: Mode::Download,
+        ports: &[(2, PortRole::Download)],
+    },
+    Entry {
+        id: UsbId::new(0x12d1, 0x1442),
+        products: "Huawei Balong sticks in download mode",
+        mode: Mode::Download,
+        ports: &[(0, PortRole::Download)],
+    },
+    Entry {
+        id: UsbId::new(0x12d1, 0x1443),
+        products: "Huawei Balong boot ROM",
+        mode: Mode::BootRom,
+        ports: &[(0, PortRole::BootRom)],
+    },
+];
+
+/// The catalogue rows for `id`.
+pub fn lookup(id: UsbId) -> impl Iterator<Item = &'static Entry> {
+    ENTRIES.iter().filter(move |e| e.id == id)
+}

@@ -1,0 +1,337 @@
+//! Normal (modem) mode: the AT side of a dongle's firmware.
+//!
+//! Each serial interface is its own AT channel with its own echo and error settings,
+//! as on real firmware. Replies follow V.250 verbose format (specs/at-commands.md §1):
+//! echo first (the characters as received), then one burst with `\r\n<line>\r\n` per
+//! information line and the final result code. The PCUI port also sends unsolicited
+//! `^RSSI`/`^MODE` lines (§3): periodically, between the lines of multi-line replies,
+//! and right after a final `OK`, with the `\r\r\n` ending Huawei uses, until `AT^CURC=0`.
+//! The DIAG port is silent to AT, like the real one.
+
+use std::collections::BTreeMap;
+
+use modemflash_core::device::PortRole;
+
+use crate::profile::{Profile, UnknownCommand};
+
+/// The longest command line the firmware buffers; longer lines are dropped unanswered.
+const MAX_COMMAND_LINE: usize = 512;
+
+/// One PDP context (`+CGDCONT`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PdpContext {
+    /// Context id.
+    pub cid: u8,
+    /// `IP`, `IPV6`, `IPV4V6` or `PPP`.
+    pub pdp_type: String,
+    /// Access point name.
+    pub apn: String,
+}
+
+/// What the firmware sends back for some received bytes.
+#[derive(Debug, Default)]
+pub struct Received {
+    /// The characters echoed as they arrived (empty with echo off).
+    pub echo: Vec<u8>,
+    /// One burst per completed command line.
+    pub replies: Vec<Vec<u8>>,
+}
+
+/// Per-interface AT settings.
+#[derive(Debug)]
+struct Channel {
+    role: PortRole,
+    line: Vec<u8>,
+    overflow: bool,
+    echo: bool,
+    cmee: u8,
+}
+
+/// How a command ended.
+enum Outcome {
+    Ok(Vec<String>),
+    Error,
+    Cme(u16),
+    /// `COMMAND NOT SUPPORT`, older Huawei firmware's answer to an unknown command.
+    NotSupported,
+}
+
+/// The AT personality of the normal-mode firmware.
+#[derive(Debug)]
+pub struct NormalMode {
+    profile: &'static Profile,
+    channels: BTreeMap<u8, Channel>,
+    apns: Vec<PdpContext>,
+    urcs_enabled: bool,
+    replies: u32,
+    rssi: u8,
+}
+
+impl NormalMode {
+    /// Fresh from power-on: echo on, `+CMEE=0`, URCs on, the profile's APNs.
+    pub fn new(profile: &'static Profile) -> Self {
+        let channels = profile
+            .normal_ports
+            .iter()
+            .map(|&(iface, role)| (iface, Channel { role, line: Vec::new(), overflow: false, echo: true, cmee: 0 }))
+            .collect();
+        let apns =
+            profile.apns.iter().map(|&(cid, t, apn)| PdpContext { cid, pdp_type: t.into(), apn: apn.into() }).collect();
+        NormalMode { profile, channels, apns, urcs_enabled: true, replies: 0, rssi: 17 }
+    }
+
+    /// The APN profiles as stored.
+    pub fn apns(&self) -> &[PdpContext] {
+        &self.apns
+    }
+
+    /// Bytes received on `iface`; returns the echo and the reply bursts, in order.
+    pub fn receive(&mut self, iface: u8, bytes: &[u8]) -> Received {
+        let mut out = Received::default();
+        let Some(channel) = self.channels.get_mut(&iface) else {
+            return out;
+        };
+        if !matches!(channel.role, PortRole::Pcui | PortRole::Modem) {
+            return out; // DIAG / NMEA: AT text means nothing there.
+        }
+        let mut echo = Vec::new();
+        let mut lines = Vec::new();
+        for &b in bytes {
+            if channel.echo {
+                echo.push(b);
+            }
+            match b {
+                b'\r' => {
+                    if !channel.overflow && !channel.line.is_empty() {
+                        lines.push(String::from_utf8_lossy(&channel.line).into_owned());
+                    }
+                    channel.line.clear();
+                    channel.overflow = false;
+                }
+                b'\n' => {}
+                _ if channel.line.len() >= MAX_COMMAND_LINE => channel.overflow = true,
+                _ => channel.line.push(b),
+            }
+        }
+        out.echo = echo;
+        out.replies = lines.iter().filter_map(|line| self.command(iface, line.trim())).collect();
+        out
+    }
+
+    /// A periodic unsolicited line for the PCUI port, if URCs are on.
+    pub fn periodic_urc(&mut self) -> Option<(u8, Vec<u8>)> {
+        if !self.urcs_enabled {
+            return None;
+        }
+        let iface = self.profile.interface(PortRole::Pcui)?;
+        self.rssi = 12 + (self.rssi + 5) % 14;
+        Some((iface, format!("\r\n^RSSI:{}\r\r\n", self.rssi).into_bytes()))
+    }
+
+    fn command(&mut self, iface: u8, line: &str) -> Option<Vec<u8>> {
+        let upper = line.to_ascii_uppercase();
+        let body = upper.strip_prefix("AT")?; // not a command line: ignored, like firmware does
+        let original_body = &line[2..];
+        let outcome = self.run(iface, body, original_body);
+        let channel = self.channels.get(&iface)?;
+        let cmee = channel.cmee;
+        let pcui = channel.role == PortRole::Pcui && self.urcs_enabled;
+        let (info, final_line) = match outcome {
+            Outcome::Ok(info) => (info, "OK".to_string()),
+            Outcome::Error => (Vec::new(), "ERROR".to_string()),
+            Outcome::NotSupported => (Vec::new(), "COMMAND NOT SUPPORT".to_string()),
+            Outcome::Cme(code) => (
+                Vec::new(),
+                match cmee {
+                    0 => "ERROR".to_string(),
+                    1 => format!("+CME ERROR: {code}"),
+                    _ => format!("+CME ERROR: {}", modemflash_core::at::result::cme_meaning(code).unwrap_or("unknown")),
+                },
+            ),
+        };
+        self.replies += 1;
+        let mut burst = Vec::new();
+        for (i, l) in info.iter().enumerate() {
+            burst.extend_from_slice(format!("\r\n{l}\r\n").as_bytes());
+            if pcui && i == 0 && info.len() > 1 {
+                burst.extend_from_slice(b"\r\n^MODE:5,4\r\r\n");
+            }
+        }
+        burst.extend_from_slice(format!("\r\n{final_line}\r\n").as_bytes());
+        if pcui && self.replies % 3 == 0 {
+            burst.extend_from_slice(format!("\r\n^RSSI:{}\r\r\n", self.rssi).as_bytes());
+        }
+        Some(burst)
+    }
+
+    /// Runs a command line body (after `AT`). Extended commands chain with `;` and give
+    /// one final result; the first failure ends the line (V.250 §5.2.1).
+    fn run(&mut self, iface: u8, body: &str, original: &str) -> Outcome {
+        if body.is_empty() {
+            return Outcome::Ok(Vec::new());
+        }
+        if let Some(outcome) = self.basic(iface, body) {
+            return outcome;
+        }
+        let mut info = Vec::new();
+        let mut offset = 0;
+        for part in body.split(';') {
+            let original_part = &original[offset..offset + part.len()];
+            offset += part.len() + 1;
+            match self.extended(iface, part.trim(), original_part.trim()) {
+                Outcome::Ok(lines) => info.extend(lines),
+                other => return other,
+            }
+        }
+        Outcome::Ok(info)
+    }
+
+    fn basic(&mut self, iface: u8, body: &str) -> Option<Outcome> {
+        let p = self.profile;
+        let channel = self.channels.get_mut(&iface)?;
+        Some(match body {
+            "E" | "E0" => {
+                channel.echo = false;
+                Outcome::Ok(Vec::new())
+            }
+            "E1" => {
+                channel.echo = true;
+                Outcome::Ok(Vec::new())
+            }
+            "Z" | "Z0" => {
+                channel.echo = true;
+                channel.cmee = 0;
+                Outcome::Ok(Vec::new())
+            }
+            "V1" | "Q0" | "&F" => Outcome::Ok(Vec::new()),
+            "I" | "I0" => Outcome::Ok(vec![
+                format!("Manufacturer: {}", p.manufacturer),
+                format!("Model: {}", p.model),
+                format!("Revision: {}", p.revision),
+                format!("IMEI: {}", p.imei),
+                "+GCAP: +CGSM,+DS,+ES".into(),
+            ]),
+            _ => return None,
+        })
+    }
+
+    fn extended(&mut self, iface: u8, cmd: &str, original: &str) -> Outcome {
+        let p = self.profile;
+        let ok = |lines: &[String]| Outcome::Ok(lines.to_vec());
+        match cmd {
+            "+CGMI" | "+GMI" => ok(&[p.manufacturer.into()]),
+            "+CGMM" | "+GMM" => ok(&[p.model.into()]),
+            "+CGMR" | "+GMR" => ok(&[p.revision.into()]),
+            "+CGSN" | "+GSN" => ok(&[p.imei.into()]),
+            "+CIMI" => match p.imsi {
+                Some(imsi) => ok(&[imsi.into()]),
+                None => Outcome::Cme(10),
+            },
+            "+CPIN?" => match p.imsi {
+                Some(_) => ok(&["+CPIN: READY".into()]),
+                None => Outcome::Cme(10),
+            },
+            "+CSQ" => ok(&[format!("+CSQ: {},99", self.rssi)]),
+            "+CMEE?" => ok(&[format!("+CMEE: {}", self.channels[&iface].cmee)]),
+            "^HWVER" => ok(&[format!("^HWVER:\"{}\"", p.hardware)]),
+            "^VERSION?" => ok(&[
+                format!("^VERSION:BDT:{}", p.build_date),
+                format!("^VERSION:EXTS:{}", p.revision),
+                format!("^VERSION:INTS:{}", p.revision),
+                format!("^VERSION:EXTD:{}", p.dashboard),
+                format!("^VERSION:INTD:{}", p.dashboard),
+                format!("^VERSION:EXTH:{}", p.hardware),
+                format!("^VERSION:INTH:{}", p.hardware),
+                format!("^VERSION:EXTU:{}", p.model),
+                format!("^VERSION:INTU:{}", p.model),
+                "^VERSION:CFG:1004".into(),
+                "^VERSION:PRL:".into(),
+                "^VERSION:OEM:".into(),
+                "^VERSION:INI:".into(),
+            ]),
+            "^DLOADVER?" => ok(&["2.0".into()]),
+            "^DLOADINFO?" => ok(&[
+                format!("swver:{}", p.revision),
+                "isover:".into(),
+                format!("webuiver:{}", p.dashboard),
+                format!("product name:{}", p.model),
+                "dload type:0".into(),
+            ]),
+            "^SYSCFGEX?" => ok(&["^SYSCFGEX: \"00\",3FFFFFFF,1,2,7FFFFFFFFFFFFFFF".into()]),
+            "+CGDCONT?" => ok(&self
+                .apns
+                .iter()
+                .map(|c| format!("+CGDCONT: {},\"{}\",\"{}\",\"0.0.0.0\",0,0", c.cid, c.pdp_type, c.apn))
+                .collect::<Vec<_>>()),
+            _ => self.with_arguments(iface, cmd, original),
+        }
+    }
+
+    fn with_arguments(&mut self, iface: u8, cmd: &str, original: &str) -> Outcome {
+        if let Some(v) = cmd.strip_prefix("+CMEE=") {
+            return match v {
+                "0" | "1" | "2" => {
+                    if let Some(c) = self.channels.get_mut(&iface) {
+                        c.cmee = v.as_bytes()[0] - b'0';
+                    }
+                    Outcome::Ok(Vec::new())
+                }
+                _ => Outcome::Cme(50),
+            };
+        }
+        if let Some(v) = cmd.strip_prefix("^CURC=") {
+            return match v {
+                "0" | "1" => {
+                    self.urcs_enabled = v == "1";
+                    Outcome::Ok(Vec::new())
+                }
+                _ => Outcome::Cme(50),
+            };
+        }
+        if cmd.starts_with("+CGDCONT=") && !cmd.ends_with('?') {
+            // Keep the APN's case: parse the original text, not the upper-cased one.
+            return self.set_context(&original["+CGDCONT=".len()..]);
+        }
+        match self.profile.unknown_command {
+            UnknownCommand::Error => Outcome::Error,
+            UnknownCommand::CommandNotSupport => Outcome::NotSupported,
+        }
+    }
+
+    /// `+CGDCONT=<cid>[,"<type>"[,"<apn>"…]]`; `<cid>` alone undefines the context.
+    fn set_context(&mut self, args: &str) -> Outcome {
+        let fields = split_arguments(args);
+        let Some(Ok(cid)) = fields.first().map(|c| c.parse::<u8>()) else {
+            return Outcome::Cme(50);
+        };
+        if !(1..=11).contains(&cid) {
+            return Outcome::Cme(50);
+        }
+        self.apns.retain(|c| c.cid != cid);
+        if fields.len() == 1 {
+            return Outcome::Ok(Vec::new());
+        }
+        let pdp_type = fields[1].to_ascii_uppercase();
+        if !matches!(pdp_type.as_str(), "IP" | "IPV6" | "IPV4V6" | "PPP") {
+            return Outcome::Cme(50);
+        }
+        let apn = fields.get(2).cloned().unwrap_or_default();
+        self.apns.push(PdpContext { cid, pdp_type, apn });
+        self.apns.sort_by_key(|c| c.cid);
+        Outcome::Ok(Vec::new())
+    }
+}
+
+/// Splits AT arguments on commas outside quotes and strips the quotes.
+fn split_arguments(args: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in args.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            _ => out.last_mut().expect("never empty").push(c),
+        }
+    }
+    out.into_iter().map(|s| s.trim().to_string()).collect()
+}

@@ -1,0 +1,81 @@
+//! Profiles: which real dongle a virtual one behaves like.
+//!
+//! Identity strings follow the captures quoted in specs/at-commands.md §4 and §6.1;
+//! the IMEI is synthetic (valid Luhn digit, not a real device's).
+
+use modemflash_core::device::{PortRole, UsbId};
+
+/// How a firmware answers a command it does not know (specs/at-commands.md §1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnknownCommand {
+    /// `ERROR` (current firmware).
+    Error,
+    /// `COMMAND NOT SUPPORT` (older Huawei firmware).
+    CommandNotSupport,
+}
+
+/// Everything that makes one virtual dongle different from another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Name used by `sim --profile` and the page.
+    pub name: &'static str,
+    /// One line for `sim --help`.
+    pub description: &'static str,
+    /// `+CGMI`.
+    pub manufacturer: &'static str,
+    /// `+CGMM`.
+    pub model: &'static str,
+    /// `+CGMR` and `^VERSION:EXTS`.
+    pub revision: &'static str,
+    /// `+CGSN`.
+    pub imei: &'static str,
+    /// `+CIMI` (the SIM card's IMSI); `None` plays a stick without a SIM.
+    pub imsi: Option<&'static str>,
+    /// `^HWVER` and `^VERSION:EXTH`.
+    pub hardware: &'static str,
+    /// `^VERSION:EXTD`: dashboard / WebUI version.
+    pub dashboard: &'static str,
+    /// `^VERSION:BDT`: build date.
+    pub build_date: &'static str,
+    /// USB id in normal mode.
+    pub normal_id: UsbId,
+    /// Serial interfaces in normal mode.
+    pub normal_ports: &'static [(u8, PortRole)],
+    /// APN profiles the stick ships with: `(cid, PDP type, APN)`.
+    pub apns: &'static [(u8, &'static str, &'static str)],
+    /// Reply to unknown commands.
+    pub unknown_command: UnknownCommand,
+}
+
+/// Huawei E3372h-153 with stick (modem/NDIS) firmware: the most common Balong V7R22 stick.
+pub const E3372H: Profile = Profile {
+    name: "e3372h",
+    description: "Huawei E3372h-153, stick firmware (Balong V7R22): AT with echo, ^RSSI/^MODE URCs",
+    manufacturer: "huawei",
+    model: "E3372",
+    revision: "22.315.01.00.00",
+    imei: "861000000123453",
+    imsi: Some("001010123456789"),
+    hardware: "CL2E3372HM Ver.A",
+    dashboard: "WEBUI_17.100.13.01.03_HILINK",
+    build_date: "Oct 29 2016, 10:26:44",
+    normal_id: UsbId::new(0x12d1, 0x1506),
+    normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    apns: &[(1, "IP", "internet")],
+    unknown_command: UnknownCommand::Error,
+};
+
+/// Every profile, for `sim --help` and the page's virtual modem.
+pub const PROFILES: &[Profile] = &[E3372H];
+
+/// A profile by name.
+pub fn by_name(name: &str) -> Option<&'static Profile> {
+    PROFILES.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+impl Profile {
+    /// The interface number that plays `role` in normal mode.
+    pub fn interface(&self, role: PortRole) -> Option<u8> {
+        self.normal_ports.iter().find(|(_, r)| *r == role).map(|(i, _)| *i)
+    }
+}
