@@ -1,1 +1,12 @@
-fn main() {}
+//! Mounts the app. Built for the browser by trunk (see Trunk.toml).
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(modemflash_web::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("modemflash-web runs in the browser: build it with `trunk build` (see README.md).");
+}

@@ -1,1 +1,39 @@
-fn main() {}
+//! `modemflash`: the engine on the command line (DESIGN.md "The CLI").
+//!
+//! Exit status: 0 when the command did what was asked, 1 when it could not (the next step
+//! is printed under the error), 2 for usage errors.
+
+mod identify;
+mod output;
+mod serial;
+mod sim;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A flasher for USB modem dongles.
+#[derive(Debug, Parser)]
+#[command(name = "modemflash", version, propagate_version = true)]
+#[command(after_help = "Examples:
+  modemflash identify --port /dev/ttyUSB2
+  modemflash sim --pty --link /tmp/modem")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ask what answers on a serial port, and which modem it is.
+    Identify(identify::IdentifyArgs),
+    /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
+    Sim(sim::SimArgs),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Identify(args) => identify::run(&args),
+        Command::Sim(args) => sim::run(&args),
+    }
+}

@@ -158,7 +158,7 @@ impl NormalMode {
             }
         }
         burst.extend_from_slice(format!("\r\n{final_line}\r\n").as_bytes());
-        if pcui && self.replies % 3 == 0 {
+        if pcui && self.replies.is_multiple_of(3) {
             burst.extend_from_slice(format!("\r\n^RSSI:{}\r\r\n", self.rssi).as_bytes());
         }
         Some(burst)

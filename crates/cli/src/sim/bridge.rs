@@ -1,0 +1,174 @@
+//! `sim --bridge`: every serial interface of the virtual dongle as JSON lines on
+//! stdin/stdout, for the browser tests' test-only `navigator.serial` (DESIGN.md "Testing").
+//!
+//! The protocol is listed in `sim --help`. Each output line is flushed as it is written.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::os::fd::{AsFd, AsRawFd};
+
+use core::time::Duration;
+
+use modemflash_core::device::PortRole;
+use modemflash_sim::Sim;
+use serde::{Deserialize, Serialize};
+
+use super::driver::{self, HostEnd, HostInput};
+
+/// Serves every interface of `sim` until stdin ends.
+pub fn serve(sim: &Sim) -> io::Result<()> {
+    let mut bridge = Bridge { ports: sim.ports(), pending: Vec::new() };
+    let ready = Output::Ready { usb: sim.usb_id().to_string(), ports: port_list(bridge.ports) };
+    let served = emit(&ready).and_then(|()| driver::serve(sim, &mut bridge));
+    match served {
+        // The harness went away without closing stdin first: nothing left to serve.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(io::Error::new(e.kind(), format!("the bridge failed: {e}"))),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// A line the bridge writes.
+#[derive(Debug, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+enum Output {
+    /// First line: the dongle's USB id and serial interfaces. Re-enumeration will add a
+    /// `Reenumerated` event of the same shape.
+    Ready { usb: String, ports: Vec<PortEntry> },
+    /// Bytes the dongle sent on `interface`, in hex.
+    Data { interface: u8, data: String },
+    /// An input line that was not understood; the bridge carries on.
+    Error { message: String },
+}
+
+#[derive(Debug, Serialize)]
+struct PortEntry {
+    interface: u8,
+    role: PortRole,
+}
+
+/// A line the bridge reads.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+enum Input {
+    /// The host writes bytes (hex) to `interface`.
+    Write { interface: u8, data: String },
+}
+
+struct Bridge {
+    ports: &'static [(u8, PortRole)],
+    /// Input after the last complete line.
+    pending: Vec<u8>,
+}
+
+impl Bridge {
+    fn parse(&self, line: &[u8]) -> Result<(u8, Vec<u8>), String> {
+        let Input::Write { interface, data } = serde_json::from_slice(line)
+            .map_err(|e| format!("not a bridge command ({e}): {}", String::from_utf8_lossy(line)))?;
+        if !self.ports.iter().any(|(i, _)| *i == interface) {
+            return Err(format!("the virtual dongle has no serial interface {interface}"));
+        }
+        Ok((interface, hex_decode(&data)?))
+    }
+}
+
+impl HostEnd for Bridge {
+    fn wait(&mut self, timeout: Duration) -> io::Result<HostInput> {
+        let stdin = io::stdin();
+        if !driver::wait_readable(stdin.as_fd(), timeout)? {
+            return Ok(HostInput::Writes(Vec::new()));
+        }
+        // Straight from the descriptor: std's buffered stdin would hide bytes from `poll`.
+        let mut buf = [0u8; 8192];
+        let n = match nix::unistd::read(stdin.as_raw_fd(), &mut buf) {
+            Ok(0) => return Ok(HostInput::Closed),
+            Ok(n) => n,
+            Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) => return Ok(HostInput::Writes(Vec::new())),
+            Err(e) => return Err(e.into()),
+        };
+        self.pending.extend_from_slice(&buf[..n]);
+        let mut writes = Vec::new();
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            let line = line.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            match self.parse(line) {
+                Ok(write) => writes.push(write),
+                Err(message) => emit(&Output::Error { message })?,
+            }
+        }
+        Ok(HostInput::Writes(writes))
+    }
+
+    fn deliver(&mut self, iface: u8, bytes: &[u8]) -> io::Result<()> {
+        emit(&Output::Data { interface: iface, data: hex_encode(bytes) })
+    }
+}
+
+fn port_list(ports: &[(u8, PortRole)]) -> Vec<PortEntry> {
+    ports.iter().map(|&(interface, role)| PortEntry { interface, role }).collect()
+}
+
+/// Writes one line and flushes it: the harness waits for each.
+fn emit(line: &Output) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    serde_json::to_writer(&mut stdout, line)?;
+    stdout.write_all(b"\n")?;
+    stdout.flush()
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        write!(hex, "{b:02x}").expect("writing to a String cannot fail");
+    }
+    hex
+}
+
+fn hex_decode(hex: &str) -> Result<Vec<u8>, String> {
+    let nibble = |digit: u8| char::from(digit).to_digit(16).map(|d| d as u8);
+    let pairs = hex.as_bytes().chunks_exact(2);
+    let bytes = if pairs.remainder().is_empty() {
+        pairs.map(|pair| Some((nibble(pair[0])? << 4) | nibble(pair[1])?)).collect()
+    } else {
+        None
+    };
+    bytes.ok_or_else(|| format!("data is not an even number of hex digits: {hex:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_rejects_odd_or_non_hex_input() {
+        let bytes = b"AT+CGMM\r\n\x00\xff";
+        assert_eq!(hex_encode(bytes), "41542b43474d4d0d0a00ff");
+        assert_eq!(hex_decode(&hex_encode(bytes)).unwrap(), bytes);
+        assert_eq!(hex_decode("0D0a").unwrap(), b"\r\n");
+        assert!(hex_decode("414").is_err());
+        assert!(hex_decode("4g").is_err());
+    }
+
+    #[test]
+    fn ready_line_lists_interfaces_with_kebab_case_roles() {
+        let ready = Output::Ready {
+            usb: "12d1:1506".into(),
+            ports: port_list(&[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)]),
+        };
+        assert_eq!(
+            serde_json::to_string(&ready).unwrap(),
+            r#"{"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},{"interface":1,"role":"diag"},{"interface":2,"role":"pcui"}]}"#
+        );
+    }
+
+    #[test]
+    fn write_to_a_missing_interface_is_refused() {
+        let bridge = Bridge { ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
+        assert_eq!(bridge.parse(br#"{"op":"write","interface":2,"data":"41540d"}"#), Ok((2, b"AT\r".to_vec())));
+        assert!(bridge.parse(br#"{"op":"write","interface":7,"data":"41"}"#).unwrap_err().contains("interface 7"));
+        assert!(bridge.parse(br#"{"op":"read"}"#).is_err());
+    }
+}

@@ -1,0 +1,82 @@
+# Sourced by scripts/serve and scripts/test: installs what is missing, skips what is
+# there, and sets up the environment. Safe to source repeatedly.
+#
+# What it ensures (facts from shared TOOLCHAIN.md):
+#   - rustup target wasm32-unknown-unknown
+#   - trunk 0.21.14 (0.22 needs a newer rustc), installed once with --locked
+#   - wasm-bindgen-cli at exactly the version in Cargo.lock (without --locked)
+#   - Debian chromium + chromium-driver (browser tests)
+#   - npm packages: playwright-core (no browser download) and binaryen 132 (wasm-opt)
+# The cargo target directory lives outside the clone so a fresh clone reuses builds.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/modemflash/target}"
+export PATH="${ROOT}/node_modules/.bin:${HOME}/.cargo/bin:${PATH}"
+# trunk would otherwise ask crates.io for its latest version on every run.
+export TRUNK_SKIP_VERSION_CHECK=true
+# Unstable web-sys APIs (Serial, Usb) for every wasm build, also when RUSTFLAGS is set
+# (RUSTFLAGS replaces .cargo/config.toml's rustflags entirely).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg=web_sys_unstable_apis"
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+TRUNK_VERSION=0.21.14
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q " ${TRUNK_VERSION}"; then
+    step "installing trunk ${TRUNK_VERSION} (once, several minutes)"
+    cargo install trunk --version "${TRUNK_VERSION}" --locked
+  fi
+}
+
+lock_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "${ROOT}/Cargo.lock"
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want="$(lock_version wasm-bindgen)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " ${want}$"; then
+    step "installing wasm-bindgen-cli ${want} (matches Cargo.lock)"
+    # Without --locked: its own lock file pins a crate version the registry mirror lacks.
+    cargo install wasm-bindgen-cli --version "${want}" --force
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    step "installing Debian chromium and chromium-driver"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  fi
+}
+
+ensure_npm() {
+  local stamp="${ROOT}/node_modules/.modemflash-installed"
+  if [ ! -f "${stamp}" ] || [ "${ROOT}/package-lock.json" -nt "${stamp}" ]; then
+    step "installing npm packages (playwright-core, binaryen 132)"
+    (cd "${ROOT}" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "${stamp}"
+  fi
+}
+
+ensure_web_toolchain() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_npm
+}
+
+cd "${ROOT}"

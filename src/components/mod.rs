@@ -1,0 +1,8 @@
+//! One file per part of the wizard. Components render the view model and report
+//! clicks upward; they hold no state of their own beyond what the markup needs.
+
+pub mod connect;
+pub mod device_card;
+pub mod log_console;
+pub mod outcome;
+pub mod support_banner;

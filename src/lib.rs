@@ -1,0 +1,20 @@
+//! The modemflash page: a Leptos wizard over the engine in `modemflash-core`.
+//!
+//! Only browser concerns live here: the view model ([`session`]), the components that
+//! render it, and the WebSerial transport. Everything the page knows about modems comes
+//! from the engine's events, mapped to the user interface in one place
+//! ([`session::LogLine::from_event`], [`session::Screen`]).
+
+pub mod session;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
+#[cfg(target_arch = "wasm32")]
+pub mod wizard;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::App;

@@ -1,0 +1,284 @@
+//! The page's view model: what the wizard shows, derived from engine results and
+//! events. Pure and native-tested; components only render it.
+
+use modemflash_core::at::AtError;
+use modemflash_core::device::catalogue;
+use modemflash_core::device::probe::{Identified, IdentifyError};
+use modemflash_core::device::{UsbId, Vendor};
+use modemflash_core::event::{Direction, Event, Level};
+
+/// USB vendor ids offered in the port chooser (issue 2: the known modem vendors).
+pub fn chooser_vendor_ids() -> Vec<u16> {
+    Vendor::ALL.iter().map(|v| v.usb_vendor_id()).collect()
+}
+
+/// What the browser offers, read once at start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Support {
+    /// `"serial" in navigator`.
+    pub web_serial: bool,
+    /// `"usb" in navigator`.
+    pub web_usb: bool,
+    /// `window.isSecureContext`.
+    pub secure_context: bool,
+}
+
+/// Why the browser cannot reach a real modem (specs/web-platform.md §1, §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupportProblem {
+    /// Served over plain http from another host: the serial API is hidden.
+    InsecureContext,
+    /// The browser has no Web Serial (Firefox without the add-on gate, Safari, iOS).
+    NoWebSerial,
+}
+
+impl Support {
+    /// The blocker for real modems, if any. The virtual modem works regardless.
+    pub fn problem(&self) -> Option<SupportProblem> {
+        if !self.secure_context {
+            Some(SupportProblem::InsecureContext)
+        } else if !self.web_serial {
+            Some(SupportProblem::NoWebSerial)
+        } else {
+            None
+        }
+    }
+}
+
+impl SupportProblem {
+    /// The headline.
+    pub fn title(self) -> &'static str {
+        match self {
+            SupportProblem::InsecureContext => "This page needs a secure connection",
+            SupportProblem::NoWebSerial => "This browser cannot talk to USB modems",
+        }
+    }
+
+    /// What to do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            SupportProblem::InsecureContext => {
+                "Browsers only allow access to USB devices on pages opened over https:// or from localhost. Open the page through its https:// address."
+            }
+            SupportProblem::NoWebSerial => {
+                "Use Google Chrome, Microsoft Edge or Opera on Windows, macOS, Linux or ChromeOS (version 89 or newer). Firefox, Safari and browsers on iPhone and iPad do not support Web Serial."
+            }
+        }
+    }
+}
+
+/// How the modem was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// A real modem through Web Serial.
+    WebSerial,
+    /// The built-in virtual modem.
+    Virtual,
+}
+
+/// The device card's contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceView {
+    /// Manufacturer as the modem reports it.
+    pub manufacturer: String,
+    /// Model.
+    pub model: String,
+    /// Firmware revision.
+    pub firmware: String,
+    /// IMEI with all but the last four digits hidden.
+    pub imei: Option<String>,
+    /// Hardware version (Huawei).
+    pub hardware: Option<String>,
+    /// Dashboard / WebUI version (Huawei).
+    pub dashboard: Option<String>,
+    /// `vid:pid` and what the catalogue knows of it.
+    pub usb: Option<String>,
+    /// The role of the port that answered.
+    pub port_role: &'static str,
+    /// Whether this is the virtual modem.
+    pub is_virtual: bool,
+}
+
+impl DeviceView {
+    /// Builds the card from an identification.
+    pub fn new(found: &Identified, via: Via) -> Self {
+        let version = found.identity.version.as_ref();
+        DeviceView {
+            manufacturer: found.identity.manufacturer.clone(),
+            model: found.identity.model.clone(),
+            firmware: found.identity.revision.clone(),
+            imei: found.identity.masked_imei(),
+            hardware: found.identity.hardware.clone(),
+            dashboard: version.and_then(|v| v.dashboard()).map(str::to_string),
+            usb: found.usb.map(describe_usb),
+            port_role: found.role.label(),
+            is_virtual: via == Via::Virtual,
+        }
+    }
+}
+
+/// `12d1:1506 (Huawei, normal mode)`.
+pub fn describe_usb(id: UsbId) -> String {
+    let vendor = id.vendor().map(Vendor::name);
+    let mode = catalogue::lookup(id).next().map(|e| match e.mode {
+        catalogue::Mode::ZeroCd => "CD-ROM mode",
+        catalogue::Mode::Normal => "normal mode",
+        catalogue::Mode::Download => "download mode",
+        catalogue::Mode::BootRom => "boot ROM mode",
+    });
+    match (vendor, mode) {
+        (Some(v), Some(m)) => format!("{id} ({v}, {m})"),
+        (Some(v), None) => format!("{id} ({v})"),
+        _ => id.to_string(),
+    }
+}
+
+/// The wizard's current screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Nothing connected yet.
+    Start,
+    /// Talking to the modem.
+    Identifying(Via),
+    /// The device card.
+    Identified(DeviceView),
+    /// The chosen port did not answer AT.
+    NoAnswer {
+        /// The port's USB id, if known.
+        usb: Option<String>,
+        /// What to do.
+        next_step: &'static str,
+    },
+    /// The person closed the chooser without picking a port.
+    ChooserCancelled,
+    /// Something failed; what and what to do next.
+    Failed {
+        /// What happened.
+        what: String,
+        /// What to do.
+        next_step: String,
+    },
+}
+
+impl Screen {
+    /// The screen that follows an identification attempt.
+    pub fn after_identify(result: Result<Identified, IdentifyError>, usb: Option<UsbId>, via: Via) -> Screen {
+        match result {
+            Ok(found) => Screen::Identified(DeviceView::new(&found, via)),
+            Err(e @ IdentifyError::NoAtReply { .. }) => {
+                Screen::NoAnswer { usb: usb.map(describe_usb), next_step: e.next_step() }
+            }
+            Err(e) => {
+                let what = match &e {
+                    IdentifyError::At(AtError::Port(p)) => p.to_string(),
+                    other => other.to_string(),
+                };
+                Screen::Failed { what, next_step: e.next_step().to_string() }
+            }
+        }
+    }
+
+    /// Whether the connect buttons should wait.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Screen::Identifying(_))
+    }
+}
+
+/// One line of the log console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// Severity, for styling.
+    pub level: Level,
+    /// The text.
+    pub text: String,
+}
+
+impl LogLine {
+    /// The one place engine events become log lines.
+    pub fn from_event(event: &Event) -> LogLine {
+        match event {
+            Event::Log(level, text) => LogLine { level: *level, text: text.clone() },
+            Event::AtLine(Direction::Sent, l) => LogLine { level: Level::Trace, text: format!("→ {l}") },
+            Event::AtLine(Direction::Received, l) => LogLine { level: Level::Trace, text: format!("← {l}") },
+            Event::Unsolicited(l) => LogLine { level: Level::Trace, text: format!("← {l} (unsolicited)") },
+        }
+    }
+
+    /// A line the page itself adds (not from the engine).
+    pub fn info(text: impl Into<String>) -> LogLine {
+        LogLine { level: Level::Info, text: text.into() }
+    }
+}
+
+/// The log as a text file, for "Save log".
+pub fn log_text(lines: &[LogLine]) -> String {
+    lines.iter().map(|l| format!("[{:?}] {}\n", l.level, l.text)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use modemflash_core::at::identity::Identity;
+    use modemflash_core::device::PortRole;
+    use modemflash_core::port::PortError;
+    use std::time::Duration;
+
+    #[test]
+    fn insecure_context_is_reported_before_missing_api() {
+        let s = Support { web_serial: false, web_usb: false, secure_context: false };
+        assert_eq!(s.problem(), Some(SupportProblem::InsecureContext));
+        let s = Support { web_serial: false, web_usb: true, secure_context: true };
+        assert_eq!(s.problem(), Some(SupportProblem::NoWebSerial));
+        assert!(SupportProblem::NoWebSerial.advice().contains("Chrome"));
+        assert_eq!(Support { web_serial: true, web_usb: true, secure_context: true }.problem(), None);
+    }
+
+    #[test]
+    fn chooser_filters_the_six_modem_vendors() {
+        assert_eq!(chooser_vendor_ids(), [0x12d1, 0x19d2, 0x1199, 0x1bbb, 0x1410, 0x05c6]);
+    }
+
+    #[test]
+    fn device_card_masks_the_imei_and_names_the_usb_mode() {
+        let found = Identified {
+            usb: Some(UsbId::new(0x12d1, 0x1506)),
+            role: PortRole::Pcui,
+            identity: Identity {
+                manufacturer: "huawei".into(),
+                model: "E3372".into(),
+                revision: "22.315.01.00.00".into(),
+                imei: Some("861000000123453".into()),
+                ..Identity::default()
+            },
+        };
+        let card = DeviceView::new(&found, Via::WebSerial);
+        assert_eq!(card.imei.as_deref(), Some("•••••••••••3453"));
+        assert_eq!(card.usb.as_deref(), Some("12d1:1506 (Huawei, normal mode)"));
+        assert_eq!(card.port_role, "AT command port (PCUI)");
+        assert!(!card.is_virtual);
+    }
+
+    #[test]
+    fn silent_port_leads_to_the_choose_another_port_screen() {
+        let e = IdentifyError::NoAtReply { tries: 3, waited: Duration::from_secs(1) };
+        let screen = Screen::after_identify(Err(e), Some(UsbId::new(0x12d1, 0x1506)), Via::WebSerial);
+        let Screen::NoAnswer { usb, next_step } = screen else { panic!("{screen:?}") };
+        assert_eq!(usb.as_deref(), Some("12d1:1506 (Huawei, normal mode)"));
+        assert!(next_step.contains("Choose another port"));
+    }
+
+    #[test]
+    fn unplugged_modem_says_what_happened_and_what_to_do() {
+        let e = IdentifyError::from(PortError::Disconnected);
+        let Screen::Failed { what, next_step } = Screen::after_identify(Err(e), None, Via::WebSerial) else { panic!() };
+        assert!(what.contains("disconnected"));
+        assert!(next_step.contains("plugged in"));
+    }
+
+    #[test]
+    fn events_become_log_lines_with_direction() {
+        use modemflash_core::event::Direction;
+        assert_eq!(LogLine::from_event(&Event::AtLine(Direction::Sent, "AT".into())).text, "→ AT");
+        assert_eq!(LogLine::from_event(&Event::Unsolicited("^RSSI:9".into())).text, "← ^RSSI:9 (unsolicited)");
+    }
+}

@@ -1,0 +1,34 @@
+// Page object for the wizard: what a person sees and clicks, by role and test id.
+import path from 'node:path';
+import { ARTIFACTS } from '../support/browser.mjs';
+
+export class WizardPage {
+  constructor(page) {
+    this.page = page;
+    this.connectButton = page.getByTestId('connect');
+    this.virtualButton = page.getByTestId('try-virtual');
+    this.connectReason = page.getByTestId('connect-reason');
+    this.deviceCard = page.getByTestId('device-card');
+    this.noAnswer = page.getByTestId('no-answer');
+    this.cancelled = page.getByTestId('chooser-cancelled');
+    this.supportProblem = page.getByTestId('support-problem');
+  }
+
+  async open(url) {
+    await this.page.goto(url);
+    await this.page.getByRole('heading', { name: 'Connect your modem' }).waitFor();
+  }
+
+  field(name) {
+    return this.deviceCard.getByTestId(name);
+  }
+
+  async screenshot(name) {
+    await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  /** What the fake Web Serial recorded: requestPort filters, opens, writes, closes. */
+  serialLog() {
+    return this.page.evaluate(() => window.__mfLog);
+  }
+}

@@ -1,0 +1,57 @@
+// Headless Debian Chromium through playwright-core (never a downloaded browser), with
+// the flags this closed network needs and a fresh profile per test.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve('tests/artifacts');
+const FAKE_SERIAL = readFileSync(new URL('./fake-serial.js', import.meta.url), 'utf8');
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Opens a fresh browser profile; `serial` configures the fake navigator.serial. */
+export async function openBrowser({ serial = { ports: [] }, extraArgs = [] } = {}) {
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'mf-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...FLAGS, ...extraArgs],
+    viewport: { width: 900, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(`(${FAKE_SERIAL})(${JSON.stringify(serial)})`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Connects the fake serial ports of `page` to a sim bridge. */
+export async function bridgeToSim(page, sim) {
+  await page.exposeBinding('__mfSimWrite', (_source, iface, hex) => sim.write(iface, hex));
+  sim.onEvent((event) => {
+    if (event.event === 'data') {
+      page.evaluate(([i, hex]) => window.__mfDeliver(i, hex), [event.interface, event.data]).catch(() => {});
+    }
+  });
+}

@@ -1,0 +1,54 @@
+// A virtual dongle in a child process: `modemflash sim --bridge`, JSON lines both ways.
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+
+export const MODEMFLASH_BIN = process.env.MODEMFLASH_BIN;
+
+export class SimBridge {
+  static async start(profile = 'e3372h') {
+    if (!MODEMFLASH_BIN) throw new Error('MODEMFLASH_BIN is not set: run the tests through scripts/test');
+    const bridge = new SimBridge(spawn(MODEMFLASH_BIN, ['sim', '--bridge', '--profile', profile], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    bridge.ready = await bridge.nextEvent('ready', 10_000);
+    return bridge;
+  }
+
+  constructor(child) {
+    this.child = child;
+    this.listeners = new Set();
+    this.waiters = [];
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const event = JSON.parse(line);
+      for (const l of this.listeners) l(event);
+      this.waiters = this.waiters.filter((w) => !w(event));
+    });
+  }
+
+  nextEvent(name, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no '${name}' event from the sim within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push((event) => {
+        if (event.event !== name) return false;
+        clearTimeout(timer);
+        resolve(event);
+        return true;
+      });
+    });
+  }
+
+  onEvent(listener) {
+    this.listeners.add(listener);
+  }
+
+  write(iface, hex) {
+    this.child.stdin.write(JSON.stringify({ op: 'write', interface: iface, data: hex }) + '\n');
+  }
+
+  async stop() {
+    this.child.stdin.end();
+    await new Promise((resolve) => {
+      if (this.child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+      this.child.on('exit', () => { clearTimeout(timer); resolve(); });
+    });
+  }
+}
