@@ -154,7 +154,7 @@ mod tests {
     fn overlong_line_is_reported_once_and_the_stream_recovers() {
         let mut d = LineDecoder::new();
         d.push(&vec![b'x'; MAX_LINE + 10]);
-        d.push(&vec![b'y'; 10]);
+        d.push(&[b'y'; 10]);
         d.push(b"\r\nOK\r\n");
         assert_eq!(lines(&mut d), vec![Line::Overlong, text("OK")]);
     }
