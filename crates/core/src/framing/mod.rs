@@ -2,4 +2,5 @@
 //! frames or lines. They never block, never allocate per byte, cap what they buffer and
 //! resynchronise on garbage.
 
+pub mod hdlc;
 pub mod lines;
