@@ -46,9 +46,9 @@ pub async fn identify_on<P: Port>(port: P, usb: Option<UsbId>, via: Via, log: Rw
 /// Plugs in the built-in virtual E3372h and identifies it through its AT port.
 pub async fn identify_virtual(log: RwSignal<Vec<LogLine>>) -> Screen {
     let sim = Sim::new(&E3372H);
-    push_log(log, LogLine::info(format!("Virtual modem plugged in: {} ({}).", E3372H.description, sim.usb_id())));
+    push_log(log, LogLine::info(format!("Virtual modem plugged in: {} ({}).", E3372H.description, E3372H.normal_id)));
     match sim.open_role(PortRole::Pcui) {
-        Ok(port) => identify_on(port, Some(sim.usb_id()), Via::Virtual, log).await.0,
+        Ok(port) => identify_on(port, sim.usb_id(), Via::Virtual, log).await.0,
         Err(e) => Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() },
     }
 }

@@ -12,4 +12,5 @@ pub mod device;
 pub mod event;
 pub mod framing;
 pub mod port;
+pub mod protocol;
 pub mod time;

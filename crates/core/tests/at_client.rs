@@ -25,7 +25,7 @@ fn pcui(link: Link) -> (Sim, AtClient<modemflash_sim::SimPort, Vec<Event>>) {
 #[test]
 fn identifies_the_virtual_e3372h_with_echo_on_and_urcs_interleaved() {
     let (sim, mut at) = pcui(Link::usb_full_speed());
-    let found = block_on(probe::identify(&mut at, Some(sim.usb_id()))).unwrap();
+    let found = block_on(probe::identify(&mut at, sim.usb_id())).unwrap();
     assert_eq!(
         found.identity,
         Identity {
@@ -116,7 +116,7 @@ fn diag_port_is_silent_and_reported_as_not_an_at_port() {
     let sim = Sim::new(&E3372H);
     let mut at = AtClient::new(sim.open_role(PortRole::Diag).unwrap(), Vec::new());
     let start = sim.now();
-    let err = block_on(probe::identify(&mut at, Some(sim.usb_id()))).unwrap_err();
+    let err = block_on(probe::identify(&mut at, sim.usb_id())).unwrap_err();
     assert_eq!(err, IdentifyError::NoAtReply { tries: 3, waited: Duration::from_secs(1) });
     assert!(err.next_step().contains("another port"));
     let waited = sim.now() - start;

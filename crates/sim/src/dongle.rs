@@ -1,23 +1,53 @@
-//! One virtual dongle: its mode, its USB identity and its firmware's behaviour, sans-IO.
+//! One virtual dongle: its mode, its USB identity, its flash and its firmware's
+//! behaviour, sans-IO.
 //!
 //! Input arrives through [`VirtualDongle::handle_input`] with the instant it reached the
 //! device; output leaves as [`Emission`]s with the device's processing delay. Timers
-//! (periodic URCs today; reboots and re-enumeration as modes are added) are polled with
-//! [`VirtualDongle::poll_timeout`] and fired with [`VirtualDongle::handle_timeout`].
+//! (periodic URCs, the shutdown after `AT^GODLOAD` or a reset, re-enumeration) are polled
+//! with [`VirtualDongle::poll_timeout`] and fired with [`VirtualDongle::handle_timeout`].
+//!
+//! Mode switches behave like the real stick: it answers, goes away (every open port is
+//! gone: [`VirtualDongle::generation`] moves on), and comes back a few seconds later
+//! with another USB id.
+
+use std::collections::BTreeMap;
 
 use core::time::Duration;
 
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::time::Instant;
 
+use crate::download::{Action, DownloadMode, Target};
+use crate::fault::{Fault, FaultPlan};
 use crate::modem::{NormalMode, PdpContext};
 use crate::profile::Profile;
 
 /// How long the firmware takes to answer an AT command.
 const AT_REPLY_DELAY: Duration = Duration::from_millis(2);
 
+/// How long download mode takes to answer an HDLC frame (a flash write included).
+const DLOAD_REPLY_DELAY: Duration = Duration::from_micros(500);
+
 /// How often the PCUI port reports signal strength while URCs are on.
 const URC_PERIOD: Duration = Duration::from_secs(5);
+
+/// From `AT^GODLOAD`'s `OK` to the port going away ("about 500 OS ticks", §2).
+const GODLOAD_SHUTDOWN: Duration = Duration::from_secs(2);
+
+/// From the `0A` ACK to the reboot (§6: one second).
+const RESET_SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// From going away to enumerating in download mode.
+const DOWNLOAD_BOOT: Duration = Duration::from_secs(3);
+
+/// From going away to enumerating in normal mode (the firmware boots).
+const NORMAL_BOOT: Duration = Duration::from_secs(8);
+
+/// The marker a synthetic firmware image carries so the virtual stick can report the
+/// version it was flashed with: `MFSIM-VERSION:<revision>` followed by a NUL byte, in
+/// any partition. Real firmware carries its version inside its own images; this is the
+/// synthetic images' equivalent.
+pub const VERSION_MARKER: &[u8] = b"MFSIM-VERSION:";
 
 /// Bytes the dongle sends on one interface.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +64,24 @@ pub struct Emission {
 #[derive(Debug)]
 enum Mode {
     Normal(NormalMode),
+    Download(DownloadMode),
+    /// Not on the bus: rebooting, re-enumerating or unplugged.
+    Absent,
+}
+
+/// Where the dongle goes next, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transition {
+    /// Leave the bus (the OK or ACK already went out).
+    ShutDown { then: Boot },
+    /// Appear on the bus.
+    Enumerate(Boot),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Boot {
+    Normal,
+    Download,
 }
 
 /// A virtual USB modem dongle.
@@ -43,17 +91,61 @@ pub struct VirtualDongle {
     mode: Mode,
     generation: u32,
     next_urc: Instant,
+    transition: Option<(Instant, Transition)>,
+    /// Set by `AT^GODLOAD`, cleared by a finished update: where a power cycle leads.
+    download_flag: bool,
+    /// The firmware the normal mode runs.
+    revision: String,
+    /// Settings that survive a reboot (NV), until a firmware update clears them.
+    apns: Vec<PdpContext>,
+    /// Partitions written in download mode, by partition code.
+    flash: BTreeMap<u32, Vec<u8>>,
+    /// Whether anything was written since the last normal boot.
+    flashed: bool,
+    faults: FaultPlan,
+    download_bytes: u64,
+    partitions_started: usize,
 }
 
 impl VirtualDongle {
     /// A dongle just plugged in, in normal mode.
     pub fn new(profile: &'static Profile) -> Self {
+        let revision = profile.revision.to_string();
+        let apns = NormalMode::factory_apns(profile);
         VirtualDongle {
             profile,
-            mode: Mode::Normal(NormalMode::new(profile)),
+            mode: Mode::Normal(NormalMode::new(profile, revision.clone(), apns.clone())),
             generation: 0,
             next_urc: Instant::ZERO + URC_PERIOD,
+            transition: None,
+            download_flag: false,
+            revision,
+            apns,
+            flash: BTreeMap::new(),
+            flashed: false,
+            faults: FaultPlan::new(),
+            download_bytes: 0,
+            partitions_started: 0,
         }
+    }
+
+    /// A dongle that is already in download mode when plugged in (an earlier update was
+    /// interrupted).
+    pub fn in_download_mode(profile: &'static Profile) -> Self {
+        let mut d = VirtualDongle::new(profile);
+        d.download_flag = true;
+        d.mode = Mode::Download(DownloadMode::new(profile));
+        d
+    }
+
+    /// Plans faults for this session.
+    pub fn set_faults(&mut self, faults: FaultPlan) {
+        self.faults = faults;
+    }
+
+    /// The fault plan, for the link faults the world applies.
+    pub(crate) fn faults(&mut self) -> &mut FaultPlan {
+        &mut self.faults
     }
 
     /// Which real dongle this one plays.
@@ -61,10 +153,17 @@ impl VirtualDongle {
         self.profile
     }
 
-    /// The USB id it shows now.
-    pub fn usb_id(&self) -> UsbId {
+    /// Whether it is on the bus.
+    pub fn present(&self) -> bool {
+        !matches!(self.mode, Mode::Absent)
+    }
+
+    /// The USB id it shows now (`None` while off the bus).
+    pub fn usb_id(&self) -> Option<UsbId> {
         match self.mode {
-            Mode::Normal(_) => self.profile.normal_id,
+            Mode::Normal(_) => Some(self.profile.normal_id),
+            Mode::Download(_) => Some(self.profile.download_id),
+            Mode::Absent => None,
         }
     }
 
@@ -72,24 +171,52 @@ impl VirtualDongle {
     pub fn ports(&self) -> &'static [(u8, PortRole)] {
         match self.mode {
             Mode::Normal(_) => self.profile.normal_ports,
+            Mode::Download(_) => self.profile.download_ports,
+            Mode::Absent => &[],
         }
     }
 
-    /// Increments every time the dongle re-enumerates; a port opened on an older
+    /// Moves on every time the dongle leaves the bus; a port opened on an older
     /// generation is gone.
     pub fn generation(&self) -> u32 {
         self.generation
     }
 
-    /// The APN profiles stored in normal mode.
-    pub fn apns(&self) -> Option<&[PdpContext]> {
+    /// The firmware version normal mode reports.
+    pub fn revision(&self) -> &str {
+        &self.revision
+    }
+
+    /// The APN profiles stored now.
+    pub fn apns(&self) -> &[PdpContext] {
         match &self.mode {
-            Mode::Normal(m) => Some(m.apns()),
+            Mode::Normal(m) => m.apns(),
+            _ => &self.apns,
         }
     }
 
+    /// The virtual flash: partition code → bytes written.
+    pub fn flash(&self) -> &BTreeMap<u32, Vec<u8>> {
+        &self.flash
+    }
+
+    /// Pulls the dongle out now; [`Self::replug`] plugs it in again.
+    pub fn unplug(&mut self) {
+        self.leave_bus();
+        self.transition = None;
+    }
+
+    /// Plugs the dongle in at `now`: it enumerates in the mode its flags lead to.
+    pub fn replug(&mut self, now: Instant) {
+        let boot = if self.download_flag { Boot::Download } else { Boot::Normal };
+        self.transition = Some((now + boot_time(boot), Transition::Enumerate(boot)));
+    }
+
     /// Bytes that reached the device on `iface` at `now`.
-    pub fn handle_input(&mut self, iface: u8, bytes: &[u8], _now: Instant) -> Vec<Emission> {
+    pub fn handle_input(&mut self, iface: u8, bytes: &[u8], now: Instant) -> Vec<Emission> {
+        if !self.ports().iter().any(|(i, _)| *i == iface) {
+            return Vec::new();
+        }
         match &mut self.mode {
             Mode::Normal(m) => {
                 let received = m.receive(iface, bytes);
@@ -99,31 +226,120 @@ impl VirtualDongle {
                     out.push(Emission { iface, bytes: received.echo, delay: Duration::ZERO });
                 }
                 out.extend(received.replies.into_iter().map(|bytes| Emission { iface, bytes, delay: AT_REPLY_DELAY }));
+                if received.enter_download {
+                    self.download_flag = true;
+                    self.apns = m.apns().to_vec();
+                    self.transition = Some((now + GODLOAD_SHUTDOWN, Transition::ShutDown { then: Boot::Download }));
+                }
                 out
             }
+            Mode::Download(m) => {
+                self.download_bytes += bytes.len() as u64;
+                let unplug = self
+                    .faults
+                    .take(|f| matches!(f, Fault::UnplugAtByte { bytes: at, .. } if self.download_bytes >= *at));
+                if let Some(Fault::UnplugAtByte { replug_after, .. }) = unplug {
+                    self.leave_bus();
+                    // Back on the bus `replug_after` from now.
+                    self.transition = Some((now + replug_after, Transition::Enumerate(Boot::Download)));
+                    return Vec::new();
+                }
+                let mut target = Target {
+                    flash: &mut self.flash,
+                    faults: &mut self.faults,
+                    partitions_started: &mut self.partitions_started,
+                };
+                let output = m.receive(bytes, &mut target);
+                self.flashed |= m.wrote_anything();
+                let out: Vec<Emission> = output
+                    .bursts
+                    .into_iter()
+                    .map(|bytes| Emission { iface, bytes, delay: DLOAD_REPLY_DELAY })
+                    .collect();
+                if output.action == Some(Action::Reboot) {
+                    self.download_flag = false;
+                    self.transition = Some((now + RESET_SHUTDOWN, Transition::ShutDown { then: Boot::Normal }));
+                }
+                out
+            }
+            Mode::Absent => Vec::new(),
         }
     }
 
     /// When the dongle next does something by itself.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match self.mode {
-            Mode::Normal(_) => Some(self.next_urc),
-        }
+        let urc = matches!(self.mode, Mode::Normal(_)).then_some(self.next_urc);
+        let transition = self.transition.map(|(t, _)| t);
+        urc.into_iter().chain(transition).min()
     }
 
     /// Runs the timers due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) -> Vec<Emission> {
         let mut out = Vec::new();
-        match &mut self.mode {
-            Mode::Normal(m) => {
-                while self.next_urc <= now {
-                    self.next_urc += URC_PERIOD;
-                    if let Some((iface, bytes)) = m.periodic_urc() {
-                        out.push(Emission { iface, bytes, delay: Duration::ZERO });
+        if let Some((at, transition)) = self.transition {
+            if at <= now {
+                self.transition = None;
+                match transition {
+                    Transition::ShutDown { then } => {
+                        self.leave_bus();
+                        self.transition = Some((at + boot_time(then), Transition::Enumerate(then)));
                     }
+                    Transition::Enumerate(boot) => self.enumerate(boot, at),
+                }
+            }
+        }
+        if let Mode::Normal(m) = &mut self.mode {
+            while self.next_urc <= now {
+                self.next_urc += URC_PERIOD;
+                if let Some((iface, bytes)) = m.periodic_urc() {
+                    out.push(Emission { iface, bytes, delay: Duration::ZERO });
                 }
             }
         }
         out
+    }
+
+    fn leave_bus(&mut self) {
+        if let Mode::Normal(m) = &self.mode {
+            self.apns = m.apns().to_vec();
+        }
+        if self.present() {
+            self.generation += 1;
+        }
+        self.mode = Mode::Absent;
+    }
+
+    fn enumerate(&mut self, boot: Boot, now: Instant) {
+        self.mode = match boot {
+            Boot::Download => Mode::Download(DownloadMode::new(self.profile)),
+            Boot::Normal => {
+                if std::mem::take(&mut self.flashed) {
+                    if let Some(v) = self.flashed_version() {
+                        self.revision = v;
+                    }
+                    // A firmware update resets the NV settings to the factory's empty set.
+                    self.apns.clear();
+                }
+                self.next_urc = now + URC_PERIOD;
+                Mode::Normal(NormalMode::new(self.profile, self.revision.clone(), self.apns.clone()))
+            }
+        };
+    }
+
+    /// The version marker of the flashed image, if it carries one.
+    fn flashed_version(&self) -> Option<String> {
+        self.flash.values().find_map(|data| {
+            let at = data.windows(VERSION_MARKER.len()).position(|w| w == VERSION_MARKER)?;
+            let rest = &data[at + VERSION_MARKER.len()..];
+            let end = rest.iter().position(|&b| b == 0)?;
+            Some(String::from_utf8_lossy(&rest[..end]).into_owned())
+        })
+    }
+}
+
+fn boot_time(boot: Boot) -> Duration {
+    match boot {
+        Boot::Normal => NORMAL_BOOT,
+        Boot::Download => DOWNLOAD_BOOT,
     }
 }

@@ -11,12 +11,15 @@
 //! - the CLI's `sim --pty` drives the same model in real time on a pseudo-terminal.
 
 pub mod dongle;
+pub mod download;
+pub mod fault;
 pub mod link;
 pub mod modem;
 pub mod port;
 pub mod profile;
 
 pub use dongle::VirtualDongle;
+pub use fault::{Fault, FaultPlan};
 pub use link::Link;
 pub use port::{Sim, SimPort};
 pub use profile::Profile;

@@ -35,6 +35,8 @@ pub struct Received {
     pub echo: Vec<u8>,
     /// One burst per completed command line.
     pub replies: Vec<Vec<u8>>,
+    /// `AT^GODLOAD` was accepted: the stick reboots into download mode.
+    pub enter_download: bool,
 }
 
 /// Per-interface AT settings.
@@ -60,6 +62,7 @@ enum Outcome {
 #[derive(Debug)]
 pub struct NormalMode {
     profile: &'static Profile,
+    revision: String,
     channels: BTreeMap<u8, Channel>,
     apns: Vec<PdpContext>,
     urcs_enabled: bool,
@@ -68,16 +71,20 @@ pub struct NormalMode {
 }
 
 impl NormalMode {
-    /// Fresh from power-on: echo on, `+CMEE=0`, URCs on, the profile's APNs.
-    pub fn new(profile: &'static Profile) -> Self {
+    /// Fresh from power-on: echo on, `+CMEE=0`, URCs on, running firmware `revision`
+    /// with the APN profiles stored in `apns`.
+    pub fn new(profile: &'static Profile, revision: String, apns: Vec<PdpContext>) -> Self {
         let channels = profile
             .normal_ports
             .iter()
             .map(|&(iface, role)| (iface, Channel { role, line: Vec::new(), overflow: false, echo: true, cmee: 0 }))
             .collect();
-        let apns =
-            profile.apns.iter().map(|&(cid, t, apn)| PdpContext { cid, pdp_type: t.into(), apn: apn.into() }).collect();
-        NormalMode { profile, channels, apns, urcs_enabled: true, replies: 0, rssi: 17 }
+        NormalMode { profile, revision, channels, apns, urcs_enabled: true, replies: 0, rssi: 17 }
+    }
+
+    /// The APN profiles a stick of `profile` ships with.
+    pub fn factory_apns(profile: &Profile) -> Vec<PdpContext> {
+        profile.apns.iter().map(|&(cid, t, apn)| PdpContext { cid, pdp_type: t.into(), apn: apn.into() }).collect()
     }
 
     /// The APN profiles as stored.
@@ -114,7 +121,11 @@ impl NormalMode {
             }
         }
         out.echo = echo;
-        out.replies = lines.iter().filter_map(|line| self.command(iface, line.trim())).collect();
+        for line in lines {
+            let line = line.trim();
+            out.enter_download |= line.eq_ignore_ascii_case("AT^GODLOAD");
+            out.replies.extend(self.command(iface, line));
+        }
         out
     }
 
@@ -188,6 +199,7 @@ impl NormalMode {
 
     fn basic(&mut self, iface: u8, body: &str) -> Option<Outcome> {
         let p = self.profile;
+        let revision = self.revision.clone();
         let channel = self.channels.get_mut(&iface)?;
         Some(match body {
             "E" | "E0" => {
@@ -207,7 +219,7 @@ impl NormalMode {
             "I" | "I0" => Outcome::Ok(vec![
                 format!("Manufacturer: {}", p.manufacturer),
                 format!("Model: {}", p.model),
-                format!("Revision: {}", p.revision),
+                format!("Revision: {}", revision),
                 format!("IMEI: {}", p.imei),
                 "+GCAP: +CGSM,+DS,+ES".into(),
             ]),
@@ -217,11 +229,12 @@ impl NormalMode {
 
     fn extended(&mut self, iface: u8, cmd: &str, original: &str) -> Outcome {
         let p = self.profile;
+        let revision = self.revision.clone();
         let ok = |lines: &[String]| Outcome::Ok(lines.to_vec());
         match cmd {
             "+CGMI" | "+GMI" => ok(&[p.manufacturer.into()]),
             "+CGMM" | "+GMM" => ok(&[p.model.into()]),
-            "+CGMR" | "+GMR" => ok(&[p.revision.into()]),
+            "+CGMR" | "+GMR" => ok(&[revision.clone()]),
             "+CGSN" | "+GSN" => ok(&[p.imei.into()]),
             "+CIMI" => match p.imsi {
                 Some(imsi) => ok(&[imsi.into()]),
@@ -236,8 +249,8 @@ impl NormalMode {
             "^HWVER" => ok(&[format!("^HWVER:\"{}\"", p.hardware)]),
             "^VERSION?" => ok(&[
                 format!("^VERSION:BDT:{}", p.build_date),
-                format!("^VERSION:EXTS:{}", p.revision),
-                format!("^VERSION:INTS:{}", p.revision),
+                format!("^VERSION:EXTS:{}", revision),
+                format!("^VERSION:INTS:{}", revision),
                 format!("^VERSION:EXTD:{}", p.dashboard),
                 format!("^VERSION:INTD:{}", p.dashboard),
                 format!("^VERSION:EXTH:{}", p.hardware),
@@ -250,8 +263,10 @@ impl NormalMode {
                 "^VERSION:INI:".into(),
             ]),
             "^DLOADVER?" => ok(&["2.0".into()]),
+            // Sets the download flag and reboots (huawei-balong.md §2); the dongle acts on it.
+            "^GODLOAD" => ok(&[]),
             "^DLOADINFO?" => ok(&[
-                format!("swver:{}", p.revision),
+                format!("swver:{}", revision),
                 "isover:".into(),
                 format!("webuiver:{}", p.dashboard),
                 format!("product name:{}", p.model),

@@ -17,6 +17,7 @@ use modemflash_core::port::{Port, PortError};
 use modemflash_core::time::Instant;
 
 use crate::dongle::{Emission, VirtualDongle};
+use crate::fault::{corrupt, Fault, FaultPlan};
 use crate::link::Link;
 use crate::profile::Profile;
 
@@ -40,6 +41,13 @@ struct World {
     /// When each direction's wire is free again (bandwidth is shared by all interfaces).
     host_wire_free: Instant,
     device_wire_free: Instant,
+    /// Transfers so far, each way, for the fault plan.
+    host_transfers: u64,
+    device_bursts: u64,
+}
+
+fn to_host_fault(f: &Fault, nth: u64) -> bool {
+    matches!(f, Fault::DropToHost { nth: n } | Fault::CorruptToHost { nth: n } | Fault::DelayToHost { nth: n, .. } if *n == nth)
 }
 
 impl World {
@@ -70,18 +78,44 @@ impl World {
     }
 
     fn schedule(&mut self, at: Instant, e: Emission) {
+        let nth = self.device_bursts;
+        self.device_bursts += 1;
+        let mut bytes = e.bytes;
+        let mut late = Duration::ZERO;
+        match self.dongle.faults().take(|f| to_host_fault(f, nth)) {
+            Some(Fault::DropToHost { .. }) => return,
+            Some(Fault::CorruptToHost { .. }) => corrupt(&mut bytes),
+            Some(Fault::DelayToHost { by, .. }) => late = by,
+            _ => {}
+        }
         let start = (at + e.delay).max(self.device_wire_free);
-        let sent = start + self.link.transfer_time(e.bytes.len());
+        let sent = start + self.link.transfer_time(bytes.len());
         self.device_wire_free = sent;
-        let delivery = Delivery { at: sent + self.link.latency, bytes: e.bytes, read: 0 };
-        self.to_host.entry(e.iface).or_default().push_back(delivery);
+        let delivery = Delivery { at: sent + self.link.latency + late, bytes, read: 0 };
+        let queue = self.to_host.entry(e.iface).or_default();
+        let pos = queue.iter().position(|d| d.at > delivery.at).unwrap_or(queue.len());
+        queue.insert(pos, delivery);
     }
 
     fn send(&mut self, iface: u8, bytes: &[u8]) {
+        let nth = self.host_transfers;
+        self.host_transfers += 1;
         let start = self.now.max(self.host_wire_free);
         let sent = start + self.link.transfer_time(bytes.len());
         self.host_wire_free = sent;
-        self.to_device.push_back((sent + self.link.latency, iface, bytes.to_vec()));
+        let mut bytes = bytes.to_vec();
+        match self
+            .dongle
+            .faults()
+            .take(|f| matches!(f, Fault::DropToDevice { nth: n } | Fault::CorruptToDevice { nth: n } if *n == nth))
+        {
+            Some(Fault::DropToDevice { .. }) => bytes.clear(),
+            Some(_) => corrupt(&mut bytes),
+            None => {}
+        }
+        if !bytes.is_empty() {
+            self.to_device.push_back((sent + self.link.latency, iface, bytes));
+        }
         // The writer is busy until its bytes are on the wire.
         self.run_until(sent);
     }
@@ -124,14 +158,21 @@ impl Sim {
 
     /// A freshly plugged-in dongle of `profile` on `link`.
     pub fn with_link(profile: &'static Profile, link: Link) -> Self {
+        Sim::from_dongle(VirtualDongle::new(profile), link)
+    }
+
+    /// `dongle` on `link`.
+    pub fn from_dongle(dongle: VirtualDongle, link: Link) -> Self {
         let world = World {
-            dongle: VirtualDongle::new(profile),
+            dongle,
             link,
             now: Instant::ZERO,
             to_device: VecDeque::new(),
             to_host: BTreeMap::new(),
             host_wire_free: Instant::ZERO,
             device_wire_free: Instant::ZERO,
+            host_transfers: 0,
+            device_bursts: 0,
         };
         Sim { world: Rc::new(RefCell::new(world)) }
     }
@@ -156,9 +197,34 @@ impl Sim {
         self.open(iface)
     }
 
-    /// The USB id the dongle shows now.
-    pub fn usb_id(&self) -> UsbId {
+    /// Plans faults for the rest of the session.
+    pub fn set_faults(&self, faults: FaultPlan) {
+        self.world.borrow_mut().dongle.set_faults(faults);
+    }
+
+    /// The USB id the dongle shows now (`None` while it is off the bus).
+    pub fn usb_id(&self) -> Option<UsbId> {
         self.world.borrow().dongle.usb_id()
+    }
+
+    /// Pulls the dongle out now.
+    pub fn unplug(&self) {
+        self.world.borrow_mut().dongle.unplug();
+    }
+
+    /// Plugs the dongle in again now; it enumerates a few seconds later.
+    pub fn replug(&self) {
+        let mut w = self.world.borrow_mut();
+        let now = w.now;
+        w.dongle.replug(now);
+    }
+
+    /// Advances the virtual clock by `by` with no host activity (waiting for a
+    /// re-enumeration, for instance).
+    pub fn wait(&self, by: Duration) {
+        let mut w = self.world.borrow_mut();
+        let until = w.now + by;
+        w.run_until(until);
     }
 
     /// The dongle's serial interfaces now.
@@ -224,7 +290,7 @@ impl SimPort {
     }
 
     fn check_present(&self, w: &World) -> Result<(), PortError> {
-        if w.dongle.generation() == self.generation {
+        if w.dongle.present() && w.dongle.generation() == self.generation {
             Ok(())
         } else {
             Err(PortError::Disconnected)

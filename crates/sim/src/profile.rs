@@ -14,6 +14,18 @@ pub enum UnknownCommand {
     CommandNotSupport,
 }
 
+/// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signing {
+    /// Unsigned images are accepted; `^SIGNVER` is answered but not required.
+    None,
+    /// `^DATAMODE` is refused until `^SIGNVER` names this public-key hash (64 hex digits).
+    Required {
+        /// The key hash the stick trusts.
+        key_hash: &'static str,
+    },
+}
+
 /// Everything that makes one virtual dongle different from another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Profile {
@@ -41,6 +53,14 @@ pub struct Profile {
     pub normal_id: UsbId,
     /// Serial interfaces in normal mode.
     pub normal_ports: &'static [(u8, PortRole)],
+    /// USB id in Balong download mode.
+    pub download_id: UsbId,
+    /// Serial interfaces in download mode.
+    pub download_ports: &'static [(u8, PortRole)],
+    /// The `45` reply's identifier after `HUAWEI ` (the board's hardware version, §6).
+    pub dload_id: &'static str,
+    /// Signature checking in download mode.
+    pub signing: Signing,
     /// APN profiles the stick ships with: `(cid, PDP type, APN)`.
     pub apns: &'static [(u8, &'static str, &'static str)],
     /// Reply to unknown commands.
@@ -61,12 +81,27 @@ pub const E3372H: Profile = Profile {
     build_date: "Oct 29 2016, 10:26:44",
     normal_id: UsbId::new(0x12d1, 0x1506),
     normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    download_id: UsbId::new(0x12d1, 0x1c05),
+    download_ports: &[(2, PortRole::Download)],
+    dload_id: "CL2E3372HM",
+    signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
 };
 
+/// The public-key hash the signed virtual stick trusts (synthetic, not a Huawei key).
+pub const TEST_KEY_HASH: &str = "5A3C1E0F9B8D7A6C5B4E3D2C1B0A99887766554433221100FFEEDDCCBBAA9988";
+
+/// The same stick with a newer bootloader that insists on `^SIGNVER` before `^DATAMODE`.
+pub const E3372H_SIGNED: Profile = Profile {
+    name: "e3372h-signed",
+    description: "Huawei E3372h-153 with a bootloader that requires ^SIGNVER before ^DATAMODE",
+    signing: Signing::Required { key_hash: TEST_KEY_HASH },
+    ..E3372H
+};
+
 /// Every profile, for `sim --help` and the page's virtual modem.
-pub const PROFILES: &[Profile] = &[E3372H];
+pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED];
 
 /// A profile by name.
 pub fn by_name(name: &str) -> Option<&'static Profile> {

@@ -18,7 +18,8 @@ use super::driver::{self, HostEnd, HostInput};
 /// Serves every interface of `sim` until stdin ends.
 pub fn serve(sim: &Sim) -> io::Result<()> {
     let mut bridge = Bridge { ports: sim.ports(), pending: Vec::new() };
-    let ready = Output::Ready { usb: sim.usb_id().to_string(), ports: port_list(bridge.ports) };
+    let ready =
+        Output::Ready { usb: sim.usb_id().map(|u| u.to_string()).unwrap_or_default(), ports: port_list(bridge.ports) };
     let served = emit(&ready).and_then(|()| driver::serve(sim, &mut bridge));
     match served {
         // The harness went away without closing stdin first: nothing left to serve.

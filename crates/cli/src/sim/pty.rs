@@ -34,7 +34,7 @@ pub fn serve(sim: &Sim, iface: u8, link: Option<&Path>) -> io::Result<()> {
     eprintln!(
         "Virtual {} (USB {}): interface {iface}, {role}, on {}. Ctrl-C stops it.",
         sim.inspect(|dongle| dongle.profile().name),
-        sim.usb_id(),
+        sim.usb_id().map_or_else(|| "off the bus".to_string(), |u| u.to_string()),
         link.unwrap_or(&pty.path).display(),
     );
     driver::serve(sim, &mut pty)
