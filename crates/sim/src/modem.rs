@@ -234,7 +234,7 @@ impl NormalMode {
         match cmd {
             "+CGMI" | "+GMI" => ok(&[p.manufacturer.into()]),
             "+CGMM" | "+GMM" => ok(&[p.model.into()]),
-            "+CGMR" | "+GMR" => ok(&[revision.clone()]),
+            "+CGMR" | "+GMR" => ok(std::slice::from_ref(&revision)),
             "+CGSN" | "+GSN" => ok(&[p.imei.into()]),
             "+CIMI" => match p.imsi {
                 Some(imsi) => ok(&[imsi.into()]),
