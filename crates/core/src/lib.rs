@@ -11,5 +11,6 @@ pub mod at;
 pub mod device;
 pub mod event;
 pub mod framing;
+pub mod image;
 pub mod port;
 pub mod time;
