@@ -11,6 +11,7 @@
 //! - the CLI's `sim --pty` drives the same model in real time on a pseudo-terminal.
 
 pub mod dongle;
+pub mod image;
 pub mod link;
 pub mod modem;
 pub mod port;

@@ -35,14 +35,27 @@ const LZMA_START: usize = 13 + 5;
 
 /// Reads one partition's flashed bytes front to back.
 ///
-/// ```ignore
+/// ```
+/// use modemflash_core::image::{Compression, FlashedReader, Partition};
+/// # futures::executor::block_on(async {
+/// let mut file: &[u8] = b"HELLO, WORLD";
+/// let partition = Partition {
+///     index: 0, code: None, name: "demo".into(), source: 0, offset: 7, stored_size: 5,
+///     flashed_size: Some(5), compression: Compression::None, version: None, built: None,
+/// };
 /// let mut reader = FlashedReader::new(&partition);
-/// let mut block = [0; 4096];
+/// let mut block = [0; 4]; // the flasher uses 4096-byte blocks (§8)
+/// let mut sent = Vec::new();
 /// loop {
-///     let n = reader.fill(&mut source, &mut block).await?;
-///     if n == 0 { break }
-///     send(&block[..n]).await?;
+///     let n = reader.fill(&mut file, &mut block).await?;
+///     if n == 0 {
+///         break;
+///     }
+///     sent.extend_from_slice(&block[..n]);
 /// }
+/// assert_eq!(sent, b"WORLD");
+/// # Ok::<(), modemflash_core::image::ImageError>(())
+/// # }).unwrap();
 /// ```
 pub struct FlashedReader {
     index: usize,
