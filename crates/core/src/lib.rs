@@ -11,6 +11,7 @@ pub mod at;
 pub mod device;
 pub mod event;
 pub mod framing;
+pub mod image;
 pub mod port;
 pub mod protocol;
 pub mod time;

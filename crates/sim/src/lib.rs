@@ -13,6 +13,7 @@
 pub mod dongle;
 pub mod download;
 pub mod fault;
+pub mod image;
 pub mod link;
 pub mod modem;
 pub mod port;
