@@ -34,6 +34,14 @@ pub enum Event {
     AtLine(Direction, String),
     /// A line the modem sent on its own (`^RSSI:`, `^MODE:` …), filtered out of a reply.
     Unsolicited(String),
+    /// The job's plan, before anything is sent.
+    Plan(crate::flasher::Plan),
+    /// The job entered a stage.
+    Stage(crate::flasher::Stage),
+    /// Bytes acknowledged by the modem.
+    Progress(crate::flasher::Progress),
+    /// The journal after a finished partition: keep it to resume an interrupted job.
+    Journal(crate::flasher::Journal),
 }
 
 /// Receives the engine's events. One observer per job; it only renders, never decides.

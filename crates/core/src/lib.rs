@@ -10,6 +10,7 @@
 pub mod at;
 pub mod device;
 pub mod event;
+pub mod flasher;
 pub mod framing;
 pub mod image;
 pub mod port;

@@ -8,7 +8,7 @@ use modemflash_core::at::{AtClient, QUERY_TIMEOUT};
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::Event;
 use modemflash_core::port::PortError;
-use modemflash_core::protocol::balong::{BalongClient, DloadError, Nak, SignVer, BLOCK_SIZE};
+use modemflash_core::protocol::balong::{BalongClient, DloadError, Nak, BLOCK_SIZE};
 use modemflash_sim::profile::{E3372H, E3372H_SIGNED, TEST_KEY_HASH};
 use modemflash_sim::{Fault, FaultPlan, Link, Sim, SimPort, VirtualDongle};
 

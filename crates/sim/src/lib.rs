@@ -10,6 +10,7 @@
 //!   USB [`link::Link`], for tests, benchmarks and the page's virtual modem;
 //! - the CLI's `sim --pty` drives the same model in real time on a pseudo-terminal.
 
+pub mod connector;
 pub mod dongle;
 pub mod download;
 pub mod fault;
@@ -19,6 +20,7 @@ pub mod modem;
 pub mod port;
 pub mod profile;
 
+pub use connector::SimConnector;
 pub use dongle::VirtualDongle;
 pub use fault::{Fault, FaultPlan};
 pub use link::Link;

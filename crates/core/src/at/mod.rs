@@ -8,6 +8,7 @@
 
 pub mod identity;
 pub mod result;
+pub mod settings;
 pub mod urc;
 
 use core::time::Duration;
@@ -74,6 +75,11 @@ impl<P: Port, O: Observer> AtClient<P, O> {
     /// Gives back the port and the observer.
     pub fn into_parts(self) -> (P, O) {
         (self.port, self.observer)
+    }
+
+    /// The observer, for the caller's own events.
+    pub fn observer(&mut self) -> &mut O {
+        &mut self.observer
     }
 
     /// The port underneath (for its clock).

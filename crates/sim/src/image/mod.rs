@@ -2,3 +2,4 @@
 //! from the container specs alone: no vendor firmware is ever used or committed.
 
 pub mod balong;
+pub mod update;

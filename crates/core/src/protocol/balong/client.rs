@@ -21,24 +21,6 @@ pub const SEND_ATTEMPTS: u32 = 4;
 /// NAK 07, but only after the fact.
 const SETTLE_AFTER_RESEND: Duration = Duration::from_millis(200);
 
-/// The `^SIGNVER` parameters a signed image needs before `^DATAMODE` (§11.4).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignVer {
-    /// `dload_id & 7`.
-    pub kind: u8,
-    /// The public-key hash as 64 uppercase hex digits.
-    pub hash: String,
-    /// Signature block length in bytes.
-    pub siglen: u32,
-}
-
-impl SignVer {
-    /// `AT^SIGNVER=<type>,0,<hash>,<siglen>`.
-    pub fn command(&self) -> String {
-        format!("AT^SIGNVER={},0,{},{}", self.kind, self.hash, self.siglen)
-    }
-}
-
 /// What the handshake learned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Handshake {
@@ -137,10 +119,11 @@ impl<P: Port, O: Observer> BalongClient<P, O> {
         self.port.now()
     }
 
-    /// §1 steps 1–5: `^DLOADVER?`, `^SIGNVER` for signed images, `^DATAMODE`, then the
-    /// HDLC `0C` and `45`. A stick that stays silent to `^DLOADVER?` but answers `0C`
-    /// is already in the HDLC phase (an interrupted job): the AT steps are skipped.
-    pub async fn handshake(&mut self, signver: Option<&SignVer>) -> Result<Handshake, DloadError> {
+    /// §1 steps 1–5: `^DLOADVER?`, `signver` (the image's `AT^SIGNVER=…`, §11.4) for
+    /// signed images, `^DATAMODE`, then the HDLC `0C` and `45`. A stick that stays silent
+    /// to `^DLOADVER?` but answers `0C` is already in the HDLC phase (an interrupted
+    /// job): the AT steps are skipped.
+    pub async fn handshake(&mut self, signver: Option<&str>) -> Result<Handshake, DloadError> {
         let resumed_in_hdlc = match self.at("AT^DLOADVER?").await? {
             None => {
                 self.log(Level::Info, "No answer to AT^DLOADVER?: checking whether the download already started.");
@@ -151,7 +134,7 @@ impl<P: Port, O: Observer> BalongClient<P, O> {
         };
         if !resumed_in_hdlc {
             if let Some(signver) = signver {
-                let reply = self.at(&signver.command()).await?.unwrap_or_default();
+                let reply = self.at(signver).await?.unwrap_or_default();
                 let result = reply.trim_start().chars().next().map(String::from).unwrap_or_default();
                 if result != "0" || !reply.contains("OK") {
                     return Err(DloadError::SignatureRefused(if result.is_empty() { "none".into() } else { result }));

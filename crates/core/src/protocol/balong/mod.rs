@@ -4,5 +4,5 @@
 pub mod client;
 pub mod command;
 
-pub use client::{BalongClient, DloadError, SignVer};
+pub use client::{BalongClient, DloadError, Handshake};
 pub use command::{Cmd, Nak, Reply, BLOCK_SIZE};

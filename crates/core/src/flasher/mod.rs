@@ -1,0 +1,417 @@
+//! The flashing state machine (DESIGN.md "flasher").
+//!
+//! A job is planned whole before anything is sent ([`plan::Plan`]), walks explicit
+//! [`Stage`]s, reports everything to one [`Observer`] (stages, bytes written, the
+//! journal after every finished partition, log lines) and never decides anything from
+//! user-interface state. A stopped job says where it stopped, in what state it left the
+//! modem and what to do next ([`Failure`]); with its journal it resumes at the partition
+//! it stopped in.
+
+pub mod connector;
+pub mod error;
+pub mod journal;
+pub mod plan;
+pub mod stage;
+
+use core::time::Duration;
+
+use serde::Serialize;
+
+pub use connector::{ConnectError, Connector, Reconnect};
+pub use error::{DeviceState, Failure, FlashError, NextStep};
+pub use journal::Journal;
+pub use plan::{Plan, PlanError, PlannedPartition};
+pub use stage::Stage;
+
+use crate::at::identity::Identity;
+use crate::at::settings::ApnProfile;
+use crate::at::{AtClient, AtError, QUERY_TIMEOUT};
+use crate::device::catalogue::{self, Mode};
+use crate::device::probe::{self, IdentifyError};
+use crate::device::{PortRole, UsbId, Vendor};
+use crate::event::{Event, Level, Observer};
+use crate::image::balong::fit::{check_fit, StickFacts};
+use crate::image::{ByteSource, FlashedReader, ImageError, Inspection, Outcome, Partition};
+use crate::port::{Port, PortError};
+use crate::protocol::balong::{BalongClient, DloadError, BLOCK_SIZE};
+
+/// How long a stick may take to come back in download mode after `AT^GODLOAD`.
+pub const DOWNLOAD_MODE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a stick may take to boot the new firmware after the reset.
+pub const REBOOT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How many times a partition is started over after a NAK 07 reset its state (§8).
+pub const PARTITION_ATTEMPTS: u32 = 3;
+
+/// Bytes written so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Position of the partition being written in the plan.
+    pub partition: usize,
+    /// Bytes of it acknowledged.
+    pub written: u64,
+    /// Its size.
+    pub size: u64,
+    /// Bytes of the whole job acknowledged.
+    pub total_written: u64,
+    /// Bytes the whole job writes.
+    pub total: u64,
+}
+
+/// What a job is given.
+pub struct Job<'a, S> {
+    /// The verified image.
+    pub inspection: &'a Inspection,
+    /// Where its bytes are read from.
+    pub source: S,
+    /// Write only these partitions (names or hex codes); `None` writes all.
+    pub only: Option<Vec<String>>,
+    /// What an earlier run of the same job finished (empty for a fresh job).
+    pub journal: Journal,
+    /// The USB id of the port the job starts on, when the transport knows it.
+    pub usb: Option<UsbId>,
+}
+
+/// What a finished job did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The firmware before, when the job started in normal mode.
+    pub old_version: Option<String>,
+    /// The firmware the modem reports now.
+    pub new_version: String,
+    /// APN profiles saved before the update.
+    pub backed_up: Vec<ApnProfile>,
+    /// APN profiles that had to be put back after it.
+    pub restored: Vec<ApnProfile>,
+    /// Partitions written by this run.
+    pub written: Vec<String>,
+    /// Partitions skipped because an earlier run had written them.
+    pub resumed: Vec<String>,
+}
+
+/// Where the job is, and what it has done to the modem.
+struct Track {
+    stage: Stage,
+    state: DeviceState,
+}
+
+impl Track {
+    fn enter<O: Observer>(&mut self, stage: Stage, observer: &mut O) {
+        self.stage = stage.clone();
+        observer.on_event(&Event::Stage(stage));
+    }
+}
+
+/// Runs flashing jobs on one modem.
+pub struct Flasher<C, O> {
+    connector: C,
+    observer: O,
+}
+
+impl<C: Connector, O: Observer> Flasher<C, O> {
+    /// A flasher that reconnects through `connector` and reports to `observer`.
+    pub fn new(connector: C, observer: O) -> Self {
+        Flasher { connector, observer }
+    }
+
+    /// Gives back the connector and the observer.
+    pub fn into_parts(self) -> (C, O) {
+        (self.connector, self.observer)
+    }
+
+    /// Runs `job`, starting on `port` (normal mode or already download mode).
+    pub async fn run<S: ByteSource>(&mut self, port: C::Port, mut job: Job<'_, S>) -> Result<Report, Failure> {
+        let mut track = Track { stage: Stage::Identify, state: DeviceState::Unchanged };
+        match self.steps(port, &mut job, &mut track).await {
+            Ok(report) => {
+                track.enter(Stage::Done, &mut self.observer);
+                Ok(report)
+            }
+            Err(error) => {
+                let failure = Failure { stage: track.stage, error, state: track.state };
+                self.observer.on_event(&Event::Log(Level::Error, format!("{failure}. {}", failure.advice())));
+                Err(failure)
+            }
+        }
+    }
+
+    async fn steps<S: ByteSource>(
+        &mut self,
+        port: C::Port,
+        job: &mut Job<'_, S>,
+        track: &mut Track,
+    ) -> Result<Report, FlashError> {
+        let plan = Plan::new(job.inspection, job.only.as_deref(), &job.journal)?;
+        self.observer.on_event(&Event::Plan(plan.clone()));
+        track.enter(Stage::Identify, &mut self.observer);
+
+        let starts_in_download = job.usb.is_some_and(|id| mode_of(id) == Some(Mode::Download));
+        let mut normal = NormalSide::default();
+        let port = if starts_in_download {
+            self.log(Level::Info, "The modem is already in update mode: resuming the update.");
+            port
+        } else {
+            let mut at = AtClient::new(port, &mut self.observer);
+            match probe::probe_at(&mut at).await {
+                Ok(()) => {
+                    normal = prepare_normal_mode(at, job, track).await?;
+                    track.enter(Stage::Reconnect { mode: Mode::Download }, &mut self.observer);
+                    let wanted = Reconnect {
+                        mode: Mode::Download,
+                        ids: ids_for(Mode::Download),
+                        role: PortRole::Download,
+                        timeout: DOWNLOAD_MODE_TIMEOUT,
+                    };
+                    self.connector.reconnect(&wanted).await?
+                }
+                Err(IdentifyError::NoAtReply { .. }) => {
+                    at.log(
+                        Level::Info,
+                        "The port does not take AT commands; checking whether the modem is in update mode.".into(),
+                    );
+                    at.into_parts().0
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+
+        track.enter(Stage::Handshake, &mut self.observer);
+        let mut dl = BalongClient::new(port, &mut self.observer);
+        let handshake = match dl.handshake(plan.announce.as_deref()).await {
+            Ok(h) => h,
+            Err(DloadError::NotDownloadMode(_) | DloadError::NoReply { .. }) if normal.identity.is_none() => {
+                return Err(
+                    IdentifyError::NoAtReply { tries: probe::AT_PROBE_TRIES, waited: probe::AT_PROBE_TIMEOUT }.into()
+                );
+            }
+            Err(e) => return Err(e.into()),
+        };
+        track.state = DeviceState::InDownloadMode;
+        log_to(
+            dl.observer(),
+            Level::Info,
+            format!("Update mode {} answers as {}.", handshake.version, handshake.identity),
+        );
+        if normal.identity.is_none() {
+            let board = handshake.identity.trim_start_matches("HUAWEI").trim();
+            let stick = StickFacts { model: "", revision: "", hardware: Some(board) };
+            check_product(&check_fit(&job.inspection.image.target, &stick), dl.observer())?;
+        }
+
+        let mut report = Report {
+            old_version: normal.identity.map(|i| i.revision),
+            new_version: String::new(),
+            backed_up: normal.apns.clone(),
+            restored: Vec::new(),
+            written: Vec::new(),
+            resumed: Vec::new(),
+        };
+        let mut total_written = 0;
+        let of = plan.partitions.len();
+        for (position, planned) in plan.partitions.iter().enumerate() {
+            if planned.already_written {
+                log_to(
+                    dl.observer(),
+                    Level::Info,
+                    format!("{} was written by the interrupted run; skipping it.", planned.name),
+                );
+                report.resumed.push(planned.name.clone());
+                continue;
+            }
+            track.enter(Stage::WritePartition { index: position, of, name: planned.name.clone() }, dl.observer());
+            let partition = &job.inspection.image.partitions[planned.index];
+            let mut attempt = 1;
+            loop {
+                let progress = Progress {
+                    partition: position,
+                    written: 0,
+                    size: planned.size,
+                    total_written,
+                    total: plan.bytes_to_write,
+                };
+                match write_partition(&mut dl, &mut job.source, partition, planned, progress).await {
+                    Ok(()) => break,
+                    Err(FlashError::Download(e)) if e.restarts_partition() && attempt < PARTITION_ATTEMPTS => {
+                        log_to(dl.observer(), Level::Warn, format!("{e}; starting {} over.", planned.name));
+                        attempt += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            total_written += planned.size;
+            job.journal.finish(planned.code);
+            dl.observer().on_event(&Event::Journal(job.journal.clone()));
+            report.written.push(planned.name.clone());
+        }
+
+        track.enter(Stage::Reboot, dl.observer());
+        dl.reset().await?;
+        track.state = DeviceState::Updated;
+        drop(dl);
+
+        track.enter(Stage::Reconnect { mode: Mode::Normal }, &mut self.observer);
+        let wanted =
+            Reconnect { mode: Mode::Normal, ids: ids_for(Mode::Normal), role: PortRole::Pcui, timeout: REBOOT_TIMEOUT };
+        let port = self.connector.reconnect(&wanted).await?;
+
+        track.enter(Stage::ConfirmVersion, &mut self.observer);
+        let mut at = AtClient::new(port, &mut self.observer);
+        probe::probe_at(&mut at).await?;
+        report.new_version = at.revision().await?;
+        if let Some(expected) = &plan.expected_version {
+            if !same_version(expected, &report.new_version) {
+                return Err(FlashError::VersionMismatch { expected: expected.clone(), found: report.new_version });
+            }
+        }
+        at.log(Level::Info, format!("The modem now runs firmware {}.", report.new_version));
+
+        if !normal.apns.is_empty() {
+            track.enter(Stage::RestoreSettings, at.observer());
+            report.restored = restore_apns(&mut at, &normal.apns).await?;
+        }
+        Ok(report)
+    }
+
+    fn log(&mut self, level: Level, message: &str) {
+        self.observer.on_event(&Event::Log(level, message.to_string()));
+    }
+}
+
+/// Identify, check the fit, back up the settings and send `AT^GODLOAD`.
+async fn prepare_normal_mode<P: Port, O: Observer>(
+    mut at: AtClient<P, O>,
+    job: &Job<'_, impl ByteSource>,
+    track: &mut Track,
+) -> Result<NormalSide, FlashError> {
+    let identity = at.identify().await?;
+    at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
+    check_product(&check_fit(&job.inspection.image.target, &StickFacts::from(&identity)), at.observer())?;
+
+    track.enter(Stage::BackupSettings, at.observer());
+    let apns = at.apn_profiles().await?;
+    at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
+
+    track.enter(Stage::EnterDownload, at.observer());
+    match at.query("AT^GODLOAD", QUERY_TIMEOUT).await {
+        // The OK may be lost when the port drops (huawei-balong.md §2): the port
+        // vanishing is success too; the reconnect step tells for sure.
+        Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    track.state = DeviceState::InDownloadMode;
+    Ok(NormalSide { identity: Some(identity), apns })
+}
+
+/// What the normal-mode steps learned.
+#[derive(Default)]
+struct NormalSide {
+    identity: Option<Identity>,
+    apns: Vec<ApnProfile>,
+}
+
+/// `41`, the blocks streamed from the image, `43`.
+async fn write_partition<P: Port, O: Observer, S: ByteSource>(
+    dl: &mut BalongClient<P, O>,
+    source: &mut S,
+    partition: &Partition,
+    planned: &PlannedPartition,
+    mut progress: Progress,
+) -> Result<(), FlashError> {
+    let size = planned.size as u32; // the plan checked it fits
+    dl.start_partition(planned.code, size).await?;
+    let mut reader = FlashedReader::new(partition);
+    let mut block = vec![0u8; BLOCK_SIZE];
+    let mut n = 1;
+    loop {
+        let len = reader.fill(source, &mut block).await?;
+        if len == 0 {
+            break;
+        }
+        if progress.written + len as u64 > planned.size {
+            break; // more data than the verified size: never send past the partition
+        }
+        dl.write_block(n, &block[..len]).await?;
+        n += 1;
+        progress.written += len as u64;
+        progress.total_written += len as u64;
+        dl.observer().on_event(&Event::Progress(progress));
+    }
+    if progress.written != planned.size {
+        return Err(ImageError::Unpack {
+            index: partition.index,
+            name: partition.name.clone(),
+            reason: format!("it gave {} bytes instead of the verified {}", progress.written, planned.size),
+        }
+        .into());
+    }
+    dl.end_partition(planned.code, size).await?;
+    Ok(())
+}
+
+/// Puts back the saved APN profiles the update changed or removed; returns them.
+async fn restore_apns<P: Port, O: Observer>(
+    at: &mut AtClient<P, O>,
+    saved: &[ApnProfile],
+) -> Result<Vec<ApnProfile>, FlashError> {
+    let now = at.apn_profiles().await?;
+    let missing: Vec<ApnProfile> = saved.iter().filter(|p| !now.contains(p)).cloned().collect();
+    for profile in &missing {
+        at.set_apn_profile(profile).await?;
+    }
+    let after = at.apn_profiles().await?;
+    for profile in saved.iter().filter(|p| !after.contains(p)) {
+        at.log(
+            Level::Warn,
+            format!(
+                "APN profile {} ({}) could not be restored; enter it again in your connection settings.",
+                profile.cid, profile.apn
+            ),
+        );
+    }
+    at.log(
+        Level::Info,
+        format!("Restored {} APN profile(s); {} were kept by the update.", missing.len(), saved.len() - missing.len()),
+    );
+    Ok(missing)
+}
+
+/// Refuses a failing fit check, logs a warning.
+fn check_product<O: Observer>(check: &crate::image::Check, observer: &mut O) -> Result<(), FlashError> {
+    match check.outcome {
+        Outcome::Fail => Err(FlashError::WrongProduct(check.sentence.clone())),
+        Outcome::Warn => {
+            log_to(observer, Level::Warn, check.sentence.clone());
+            Ok(())
+        }
+        Outcome::Pass => {
+            log_to(observer, Level::Info, check.sentence.clone());
+            Ok(())
+        }
+    }
+}
+
+fn log_to<O: Observer>(observer: &mut O, level: Level, message: String) {
+    observer.on_event(&Event::Log(level, message));
+}
+
+/// The mode a USB id stands for.
+fn mode_of(id: UsbId) -> Option<Mode> {
+    let mut entries = catalogue::lookup(id);
+    let first = entries.next()?.mode;
+    entries.all(|e| e.mode == first).then_some(first)
+}
+
+/// Every Huawei USB id of `mode` the catalogue knows.
+fn ids_for(mode: Mode) -> Vec<UsbId> {
+    catalogue::ENTRIES
+        .iter()
+        .filter(|e| e.mode == mode && e.id.vendor() == Some(Vendor::Huawei))
+        .map(|e| e.id)
+        .collect()
+}
+
+/// Versions compare without case and surrounding space.
+fn same_version(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
