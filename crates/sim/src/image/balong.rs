@@ -148,7 +148,7 @@ impl BalongImageBuilder {
     /// # Panics
     /// If `prefix_len` is not a multiple of 4: the container must sit 4-aligned.
     pub fn exe_wrapped(mut self, prefix_len: usize) -> Self {
-        assert!(prefix_len % 4 == 0, "the container must start 4-aligned");
+        assert!(prefix_len.is_multiple_of(4), "the container must start 4-aligned");
         self.exe_prefix = Some(prefix_len);
         self
     }
