@@ -194,14 +194,22 @@ pub struct LogLine {
 }
 
 impl LogLine {
-    /// The one place engine events become log lines.
-    pub fn from_event(event: &Event) -> LogLine {
-        match event {
-            Event::Log(level, text) => LogLine { level: *level, text: text.clone() },
-            Event::AtLine(Direction::Sent, l) => LogLine { level: Level::Trace, text: format!("→ {l}") },
-            Event::AtLine(Direction::Received, l) => LogLine { level: Level::Trace, text: format!("← {l}") },
-            Event::Unsolicited(l) => LogLine { level: Level::Trace, text: format!("← {l} (unsolicited)") },
-        }
+    /// The one place engine events become log lines; progress and journal updates are
+    /// shown elsewhere and make none.
+    pub fn from_event(event: &Event) -> Option<LogLine> {
+        let (level, text) = match event {
+            Event::Log(level, text) => (*level, text.clone()),
+            Event::AtLine(Direction::Sent, l) => (Level::Trace, format!("→ {l}")),
+            Event::AtLine(Direction::Received, l) => (Level::Trace, format!("← {l}")),
+            Event::Unsolicited(l) => (Level::Trace, format!("← {l} (unsolicited)")),
+            Event::Stage(stage) => (Level::Info, format!("▶ {}", stage.title())),
+            Event::Plan(plan) => (
+                Level::Info,
+                format!("Plan: {} partition(s), {} bytes to write.", plan.partitions.len(), plan.bytes_to_write),
+            ),
+            Event::Progress(_) | Event::Journal(_) => return None,
+        };
+        Some(LogLine { level, text })
     }
 
     /// A line the page itself adds (not from the engine).
@@ -278,7 +286,12 @@ mod tests {
     #[test]
     fn events_become_log_lines_with_direction() {
         use modemflash_core::event::Direction;
-        assert_eq!(LogLine::from_event(&Event::AtLine(Direction::Sent, "AT".into())).text, "→ AT");
-        assert_eq!(LogLine::from_event(&Event::Unsolicited("^RSSI:9".into())).text, "← ^RSSI:9 (unsolicited)");
+        let text = |e: Event| LogLine::from_event(&e).map(|l| l.text);
+        assert_eq!(text(Event::AtLine(Direction::Sent, "AT".into())).as_deref(), Some("→ AT"));
+        assert_eq!(text(Event::Unsolicited("^RSSI:9".into())).as_deref(), Some("← ^RSSI:9 (unsolicited)"));
+        assert_eq!(
+            text(Event::Stage(modemflash_core::flasher::Stage::Handshake)).as_deref(),
+            Some("▶ Starting the update")
+        );
     }
 }

@@ -21,7 +21,9 @@ pub struct LogObserver(pub RwSignal<Vec<LogLine>>);
 
 impl Observer for LogObserver {
     fn on_event(&mut self, event: &Event) {
-        push_log(self.0, LogLine::from_event(event));
+        if let Some(line) = LogLine::from_event(event) {
+            push_log(self.0, line);
+        }
     }
 }
 

@@ -48,6 +48,8 @@ impl Observer for TrafficLog {
             Event::Unsolicited(line) => eprintln!("< {line}  (unsolicited)"),
             Event::Log(Level::Trace | Level::Info, message) => eprintln!("-- {message}"),
             Event::Log(Level::Warn | Level::Error, message) => eprintln!("-- warning: {message}"),
+            // Flashing jobs have their own progress display.
+            Event::Plan(_) | Event::Stage(_) | Event::Progress(_) | Event::Journal(_) => {}
         }
     }
 }

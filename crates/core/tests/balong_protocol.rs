@@ -79,13 +79,9 @@ fn signed_stick_refuses_datamode_without_signver() {
 #[test]
 fn signed_stick_refuses_a_foreign_key_and_accepts_its_own() {
     let (sim, mut client) = download_mode(&E3372H_SIGNED);
-    let foreign = SignVer {
-        kind: 1,
-        hash: "778A8D175E602B7B779D9E05C330B5279B0661BF2EED99A20445B366D63DD697".into(),
-        siglen: 2958,
-    };
-    assert_eq!(block_on(client.handshake(Some(&foreign))).unwrap_err(), DloadError::SignatureRefused("1".into()));
-    let own = SignVer { kind: 1, hash: TEST_KEY_HASH.into(), siglen: 2958 };
+    let foreign = "AT^SIGNVER=1,0,778A8D175E602B7B779D9E05C330B5279B0661BF2EED99A20445B366D63DD697,2958";
+    assert_eq!(block_on(client.handshake(Some(foreign))).unwrap_err(), DloadError::SignatureRefused("1".into()));
+    let own = format!("AT^SIGNVER=1,0,{TEST_KEY_HASH},2958");
     block_on(client.handshake(Some(&own))).unwrap();
     block_on(write_partition(&mut client, 0x0003_0000, &pattern(100, 3))).unwrap();
     assert_eq!(sim.inspect(|d| d.flash()[&0x0003_0000].len()), 100);
