@@ -76,16 +76,7 @@ pub async fn walk<S: ByteSource + ?Sized>(
             return Ok(entries);
         }
         let Some(header) = read_header(src, at).await? else {
-            report.push(
-                Check::fail(
-                    "header",
-                    format!(
-                        "Partition {index}: the file ends inside its header. The file is cut short (an incomplete \
-                         download?); download it again."
-                    ),
-                )
-                .on_partition(index),
-            );
+            report.push(cut_header(index));
             return Ok(entries);
         };
         let name = partition_name(header.code);
@@ -141,8 +132,13 @@ pub async fn walk<S: ByteSource + ?Sized>(
             report.push(check.on_partition(index));
         }
         at = next;
-        if at + 4 > len || read_word(src, at).await? != MAGIC {
-            break;
+        match next_word(src, at).await? {
+            NextWord::Magic => {}
+            NextWord::CutMagic => {
+                report.push(cut_header(index + 1));
+                return Ok(entries);
+            }
+            NextWord::Other => break,
         }
     }
     if at < len {
@@ -178,10 +174,40 @@ async fn read_header<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<Opt
     Ok(Header::parse(&bytes))
 }
 
-async fn read_word<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<[u8; 4], SourceError> {
+/// What follows a partition.
+enum NextWord {
+    /// Another header.
+    Magic,
+    /// The start of the magic, then the end of the file: a header cut off.
+    CutMagic,
+    /// Anything else, or nothing: the chain ends.
+    Other,
+}
+
+async fn next_word<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<NextWord, SourceError> {
+    let available = src.len().saturating_sub(at).min(4) as usize;
+    if available == 0 {
+        return Ok(NextWord::Other);
+    }
     let mut word = [0; 4];
-    src.read_at(at, &mut word).await?;
-    Ok(word)
+    let word = &mut word[..available];
+    src.read_at(at, word).await?;
+    Ok(match available {
+        4 if word == MAGIC => NextWord::Magic,
+        1..=3 if MAGIC.starts_with(word) => NextWord::CutMagic,
+        _ => NextWord::Other,
+    })
+}
+
+fn cut_header(index: usize) -> Check {
+    Check::fail(
+        "header",
+        format!(
+            "Partition {index}: the file ends inside its header. The file is cut short (an incomplete download?); \
+             download it again."
+        ),
+    )
+    .on_partition(index)
 }
 
 fn header_crc_check(header: &Header, who: &str) -> Check {
