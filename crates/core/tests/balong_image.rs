@@ -400,6 +400,15 @@ fn header_too_close_to_the_start_fails() {
 }
 
 #[test]
+fn more_partitions_than_any_firmware_fail() {
+    use modemflash_core::image::balong::MAX_PARTITIONS;
+    let many = (0..=MAX_PARTITIONS).fold(BalongImageBuilder::new(), |b, i| b.partition(i as u32, b"p"));
+    let inspection = inspected(&many.build());
+    assert_eq!(failing_ids(&inspection), [("partition-count", None)]);
+    assert_eq!(inspection.image.partitions.len(), MAX_PARTITIONS);
+}
+
+#[test]
 fn type_byte_above_0x0f_fails() {
     let inspection = inspected(&three_partitions().dload_id(0x10).build());
     assert_eq!(failing_ids(&inspection), [("file-type", None)]);
@@ -511,6 +520,23 @@ fn folder_refuses_images_with_headers_duplicates_and_emptiness() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any header field values at all, CRC resealed or not: no panic, no oversized read, no pass.
+    #[test]
+    fn arbitrary_headers_never_panic(fields in proptest::collection::vec(any::<u8>(), 94), reseal in any::<bool>()) {
+        let built = three_partitions().build_with_layout();
+        let mut bytes = built.bytes.clone();
+        let at = built.partitions[1].header_at;
+        bytes[at + 4..at + 98].copy_from_slice(&fields);
+        if reseal {
+            let raw: &[u8; 98] = bytes[at..at + 98].try_into().unwrap();
+            let header = modemflash_core::image::balong::header::Header::parse(raw).unwrap().sealed();
+            bytes[at..at + 98].copy_from_slice(&header.to_bytes());
+        }
+        let unchanged = bytes == built.bytes;
+        // Random sizes essentially never describe a consistent partition.
+        prop_assert!(unchanged || !inspected(&bytes).report.passed());
+    }
 
     /// Any damage to any byte never panics, and damage to a data byte never passes.
     #[test]
