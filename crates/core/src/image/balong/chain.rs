@@ -94,7 +94,7 @@ pub async fn walk<S: ByteSource + ?Sized>(
         let layout = layout_problem(&header);
         report.push(
             match &layout {
-                Some(problem) => Check::fail("layout", format!("{who}: {problem} The file is damaged.")),
+                Some(problem) => Check::fail("layout", format!("{who}: {problem}")),
                 None => Check::pass(
                     "layout",
                     format!(
@@ -228,6 +228,14 @@ fn header_crc_check(header: &Header, who: &str) -> Check {
 
 /// What is wrong with the header's sizes, if anything (§11.3, strict additions).
 fn layout_problem(header: &Header) -> Option<String> {
+    if header.psize == 0 {
+        return Some("the partition is empty, and the modem refuses empty partitions.".into());
+    }
+    layout_damage(header).map(|damage| format!("{damage} The file is damaged."))
+}
+
+/// Sizes in the header that contradict each other.
+fn layout_damage(header: &Header) -> Option<String> {
     let Some(table_len) = header.hdsize.checked_sub(HEADER_LEN as u32) else {
         return Some(format!("the header size {} is smaller than the header itself ({HEADER_LEN}).", header.hdsize));
     };
@@ -239,9 +247,6 @@ fn layout_problem(header: &Header) -> Option<String> {
     }
     if header.blocksize == 0 {
         return Some("the checksum block size is 0.".into());
-    }
-    if header.psize == 0 {
-        return Some("the partition is empty, and the modem refuses empty partitions.".into());
     }
     let blocks = header.psize.div_ceil(header.blocksize);
     (table_len / 2 != blocks).then(|| {
