@@ -28,11 +28,6 @@ pub const MAX_FLASHED_SIZE: u64 = 1 << 30;
 /// LZMA partitions into (§11.5), so any file it accepts unpacks here too.
 pub const LZMA_MEMORY_LIMIT: usize = 100 * 1024 * 1024;
 
-/// LZMA-alone header (13 bytes) plus the range coder's first 5 bytes: what the
-/// streaming decoder reads before it decodes any data. Fed on its own, so every later
-/// short write means "end of stream".
-const LZMA_START: usize = 13 + 5;
-
 /// Reads one partition's flashed bytes front to back.
 ///
 /// ```
@@ -80,10 +75,8 @@ impl FlashedReader {
             Compression::Zlib => Some(Unpacker::Zlib(Decompress::new(true))),
             Compression::Lzma => {
                 let options = lzma_rs::decompress::Options { memlimit: Some(LZMA_MEMORY_LIMIT), ..Default::default() };
-                Some(Unpacker::Lzma {
-                    stream: Some(Box::new(lzma_rs::decompress::Stream::new_with_options(&options, Vec::new()))),
-                    start_left: LZMA_START,
-                })
+                let stream = lzma_rs::decompress::Stream::new_with_options(&options, Vec::new());
+                Some(Unpacker::Lzma(Some(Box::new(stream))))
             }
         };
         FlashedReader {
@@ -158,16 +151,15 @@ impl FlashedReader {
         let (index, name) = (self.index, &self.name);
         let unpack_error = |reason: String| ImageError::Unpack { index, name: name.clone(), reason };
         let Some(unpacker) = self.unpacker.as_mut() else { return Ok(()) };
-        let piece = self.input.next(src, unpacker.step()).await?;
+        let piece = self.input.next(src, INPUT_STEP).await?;
         let piece_len = piece.len();
         if piece_len == 0 {
             unpacker.finish(&mut self.pending).map_err(unpack_error)?;
             self.ended = true;
         } else {
-            let fed = unpacker.feed(piece, &mut self.pending).map_err(unpack_error)?;
-            if fed.ended {
+            if let Some(used) = unpacker.feed(piece, &mut self.pending).map_err(unpack_error)? {
                 self.ended = true;
-                self.unused = (piece_len - fed.used) as u64 + self.input.remaining();
+                self.unused = (piece_len - used) as u64 + self.input.remaining();
             }
         }
         self.produced += self.pending.len() as u64;
@@ -205,36 +197,18 @@ pub async fn read_at<S: ByteSource + ?Sized>(
     Ok(())
 }
 
-/// What one feed did.
-struct Fed {
-    /// Input bytes consumed.
-    used: usize,
-    /// The compressed stream ended within them.
-    ended: bool,
-}
-
 /// A push decompressor.
 enum Unpacker {
     Zlib(Decompress),
-    Lzma {
-        /// `None` once finished.
-        stream: Option<Box<lzma_rs::decompress::Stream<Vec<u8>>>>,
-        /// Bytes of [`LZMA_START`] not yet fed.
-        start_left: usize,
-    },
+    /// `None` once finished. lzma-rs refuses bytes after the end marker, so an LZMA
+    /// stream must fill its partition exactly.
+    Lzma(Option<Box<lzma_rs::decompress::Stream<Vec<u8>>>>),
 }
 
 impl Unpacker {
-    /// How many input bytes to feed next.
-    fn step(&self) -> usize {
-        match self {
-            Unpacker::Lzma { start_left, .. } if *start_left > 0 => *start_left,
-            _ => INPUT_STEP,
-        }
-    }
-
-    /// Unpacks `input`, appending the output to `out`.
-    fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<Fed, String> {
+    /// Unpacks `input`, appending the output to `out`. `Some(used)` when the compressed
+    /// stream ended after `used` bytes of it.
+    fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<Option<usize>, String> {
         match self {
             Unpacker::Zlib(zlib) => {
                 let mut used = 0;
@@ -245,28 +219,24 @@ impl Unpacker {
                     let status = status.map_err(|e| format!("the zlib data is damaged ({e})"))?;
                     used += (zlib.total_in() - in_before) as usize;
                     if status == Status::StreamEnd {
-                        return Ok(Fed { used, ended: true });
+                        return Ok(Some(used));
                     }
                     if used == input.len() {
-                        return Ok(Fed { used, ended: false });
+                        return Ok(None);
                     }
                     if (zlib.total_in(), zlib.total_out()) == (in_before, out_before) {
                         return Err("the zlib data is damaged (no progress)".into());
                     }
                 }
             }
-            Unpacker::Lzma { stream, start_left } => {
+            Unpacker::Lzma(stream) => {
                 let decoder = stream.as_mut().ok_or("the LZMA stream already failed")?;
-                let result = decoder.write(input);
-                let used = result.map_err(|e| format!("the LZMA data is damaged ({e})"))?;
+                let result = decoder.write_all(input);
+                result.map_err(|e| format!("the LZMA data is damaged ({e})"))?;
                 if let Some(output) = decoder.get_output_mut() {
                     out.append(output);
                 }
-                // While the header is fed every byte is taken; afterwards a short write
-                // means the end marker was reached.
-                let ended = *start_left == 0 && used < input.len();
-                *start_left -= input.len().min(*start_left);
-                Ok(Fed { used, ended })
+                Ok(None)
             }
         }
     }
@@ -275,7 +245,7 @@ impl Unpacker {
     fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), String> {
         match self {
             Unpacker::Zlib(_) => Err("the zlib data ends before its end marker".into()),
-            Unpacker::Lzma { stream, .. } => {
+            Unpacker::Lzma(stream) => {
                 let decoder = stream.take().ok_or("the LZMA stream already failed")?;
                 let mut rest = decoder.finish().map_err(|e| format!("the LZMA data is incomplete ({e:?})"))?;
                 out.append(&mut rest);
@@ -371,6 +341,14 @@ mod tests {
         let mut packed = zlib(&data);
         packed.extend_from_slice(&[0xAB; 5000]);
         assert_eq!(read_all(Compression::Zlib, &packed, 4096).unwrap(), (data, 5000));
+    }
+
+    #[test]
+    fn bytes_after_an_lzma_end_marker_are_refused() {
+        let mut packed = lzma(&sample());
+        packed.extend_from_slice(&[0xAB; 5000]);
+        let err = read_all(Compression::Lzma, &packed, 4096).unwrap_err();
+        assert!(matches!(&err, ImageError::Unpack { reason, .. } if reason.contains("end-of-stream")), "{err}");
     }
 
     #[test]

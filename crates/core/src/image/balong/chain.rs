@@ -76,16 +76,7 @@ pub async fn walk<S: ByteSource + ?Sized>(
             return Ok(entries);
         }
         let Some(header) = read_header(src, at).await? else {
-            report.push(
-                Check::fail(
-                    "header",
-                    format!(
-                        "Partition {index}: the file ends inside its header. The file is cut short (an incomplete \
-                         download?); download it again."
-                    ),
-                )
-                .on_partition(index),
-            );
+            report.push(cut_header(index));
             return Ok(entries);
         };
         let name = partition_name(header.code);
@@ -103,7 +94,7 @@ pub async fn walk<S: ByteSource + ?Sized>(
         let layout = layout_problem(&header);
         report.push(
             match &layout {
-                Some(problem) => Check::fail("layout", format!("{who}: {problem} The file is damaged.")),
+                Some(problem) => Check::fail("layout", format!("{who}: {problem}")),
                 None => Check::pass(
                     "layout",
                     format!(
@@ -141,8 +132,13 @@ pub async fn walk<S: ByteSource + ?Sized>(
             report.push(check.on_partition(index));
         }
         at = next;
-        if at + 4 > len || read_word(src, at).await? != MAGIC {
-            break;
+        match next_word(src, at).await? {
+            NextWord::Magic => {}
+            NextWord::CutMagic => {
+                report.push(cut_header(index + 1));
+                return Ok(entries);
+            }
+            NextWord::Other => break,
         }
     }
     if at < len {
@@ -178,10 +174,40 @@ async fn read_header<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<Opt
     Ok(Header::parse(&bytes))
 }
 
-async fn read_word<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<[u8; 4], SourceError> {
+/// What follows a partition.
+enum NextWord {
+    /// Another header.
+    Magic,
+    /// The start of the magic, then the end of the file: a header cut off.
+    CutMagic,
+    /// Anything else, or nothing: the chain ends.
+    Other,
+}
+
+async fn next_word<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<NextWord, SourceError> {
+    let available = src.len().saturating_sub(at).min(4) as usize;
+    if available == 0 {
+        return Ok(NextWord::Other);
+    }
     let mut word = [0; 4];
-    src.read_at(at, &mut word).await?;
-    Ok(word)
+    let word = &mut word[..available];
+    src.read_at(at, word).await?;
+    Ok(match available {
+        4 if word == MAGIC => NextWord::Magic,
+        1..=3 if MAGIC.starts_with(word) => NextWord::CutMagic,
+        _ => NextWord::Other,
+    })
+}
+
+fn cut_header(index: usize) -> Check {
+    Check::fail(
+        "header",
+        format!(
+            "Partition {index}: the file ends inside its header. The file is cut short (an incomplete download?); \
+             download it again."
+        ),
+    )
+    .on_partition(index)
 }
 
 fn header_crc_check(header: &Header, who: &str) -> Check {
@@ -202,6 +228,14 @@ fn header_crc_check(header: &Header, who: &str) -> Check {
 
 /// What is wrong with the header's sizes, if anything (§11.3, strict additions).
 fn layout_problem(header: &Header) -> Option<String> {
+    if header.psize == 0 {
+        return Some("the partition is empty, and the modem refuses empty partitions.".into());
+    }
+    layout_damage(header).map(|damage| format!("{damage} The file is damaged."))
+}
+
+/// Sizes in the header that contradict each other.
+fn layout_damage(header: &Header) -> Option<String> {
     let Some(table_len) = header.hdsize.checked_sub(HEADER_LEN as u32) else {
         return Some(format!("the header size {} is smaller than the header itself ({HEADER_LEN}).", header.hdsize));
     };
@@ -213,9 +247,6 @@ fn layout_problem(header: &Header) -> Option<String> {
     }
     if header.blocksize == 0 {
         return Some("the checksum block size is 0.".into());
-    }
-    if header.psize == 0 {
-        return Some("the partition is empty, and the modem refuses empty partitions.".into());
     }
     let blocks = header.psize.div_ceil(header.blocksize);
     (table_len / 2 != blocks).then(|| {

@@ -46,6 +46,7 @@ pub async fn find<S: ByteSource + ?Sized>(
             continue;
         };
         let who = label(partition.index, &partition.name);
+        let carrier = format!("partition {} ({})", partition.index, partition.name);
         let length = u64::from(length);
         if length < KEY_HASH_AT + KEY_HASH_LEN as u64 || length > size {
             report.push(
@@ -76,8 +77,8 @@ pub async fn find<S: ByteSource + ?Sized>(
             Check::pass(
                 "signature",
                 format!(
-                    "The file is signed: {who} carries a {}-byte signature. Before flashing, the modem is told \
-                     which key to expect with {announce}.",
+                    "The file is signed: {carrier} carries a {}-byte signature. Before flashing, the modem is \
+                     told which key to expect with {announce}.",
                     grouped(length)
                 ),
             )
