@@ -1,17 +1,53 @@
 //! The wizard: owns the state, runs the steps, hands the view model to components.
+//!
+//! connect → identify → choose and verify the firmware → confirm → flash (with the
+//! reconnect prompts after each restart) → done, or stopped with the next step.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use modemflash_core::device::{PortRole, UsbId, Vendor};
+use modemflash_core::flasher::{Failure, NextStep, Report};
+use modemflash_core::image::Inspection;
+use modemflash_sim::profile::E3372H;
+use modemflash_sim::{Sim, SimConnector};
 use wasm_bindgen::JsCast;
+use web_sys::{Blob, SerialPort};
 
+use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
 use crate::components::device_card::DeviceCard;
+use crate::components::firmware_panel::FirmwarePanel;
+use crate::components::flash_progress::FlashProgress;
+use crate::components::job_result::{UpdateDone, UpdateStopped};
 use crate::components::log_console::LogConsole;
 use crate::components::outcome::Outcome;
+use crate::components::reconnect_prompt::ReconnectPanel;
 use crate::components::support_banner::SupportBanner;
+use crate::firmware_view::FirmwareState;
+use crate::job_view::JobView;
+use crate::outcome_view::{DoneView, StoppedView};
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
+use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
-use crate::wizard::{identify_on, identify_virtual, push_log};
+use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
+
+/// The modem the wizard talks to between steps. Real ports stay closed between steps so
+/// nothing holds them.
+#[derive(Clone)]
+enum Connection {
+    Serial { port: SerialPort, usb: Option<UsbId> },
+    Virtual(Sim),
+}
+
+/// Where the update is.
+#[derive(Clone, Debug, PartialEq)]
+enum JobPhase {
+    Idle,
+    Confirming,
+    Running,
+    Done(DoneView),
+    Stopped(StoppedView),
+}
 
 /// The whole page.
 #[component]
@@ -19,15 +55,116 @@ pub fn App() -> impl IntoView {
     let support = crate::transport::support();
     let screen = RwSignal::new(Screen::Start);
     let log = RwSignal::new(Vec::<LogLine>::new());
-    let busy = Signal::derive(move || screen.with(Screen::is_busy));
+    let connection = StoredValue::new_local(None::<Connection>);
+    let firmware = RwSignal::new(FirmwareState::None);
+    let firmware_file = StoredValue::new_local(None::<(web_sys::File, Inspection)>);
+    let expected_sha256 = RwSignal::new(String::new());
+    let phase = RwSignal::new(JobPhase::Idle);
+    let job = RwSignal::new(JobView::default());
+    let prompt = PromptChannel::new();
+
+    let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
+    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
+    let is_virtual = Signal::derive(move || screen.with(|s| matches!(s, Screen::Identified(d) if d.is_virtual)));
 
     let on_connect = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::WebSerial));
-        spawn_local(async move { screen.set(connect_serial(log).await) });
+        spawn_local(async move {
+            let (next, conn) = connect_serial(log).await;
+            connection.set_value(conn);
+            screen.set(next);
+        });
     });
     let on_virtual = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::Virtual));
-        spawn_local(async move { screen.set(identify_virtual(log).await) });
+        spawn_local(async move {
+            let sim = Sim::new(&E3372H);
+            let next = identify_virtual(&sim, log).await;
+            connection.set_value(Some(Connection::Virtual(sim)));
+            screen.set(next);
+        });
+    });
+    let check_file = move |file: web_sys::File| {
+        let name = file.name();
+        firmware.set(FirmwareState::Verifying { name: name.clone() });
+        phase.set(JobPhase::Idle);
+        spawn_local(async move {
+            let blob: Blob = file.clone().unchecked_into();
+            let (state, inspection) = verify(blob, &name, &expected_sha256.get_untracked()).await;
+            push_log(
+                log,
+                LogLine::info(match &state {
+                    FirmwareState::Checked { view, ms, .. } => {
+                        format!(
+                            "Checked {name} in {:.1} s: {}.",
+                            ms / 1000.0,
+                            if view.passed { "passed" } else { "refused" }
+                        )
+                    }
+                    _ => format!("{name} could not be checked."),
+                }),
+            );
+            firmware_file.set_value(inspection.map(|i| (file, i)));
+            firmware.set(state);
+        });
+    };
+    let on_file = Callback::new(check_file);
+    let on_recheck = Callback::new(move |()| {
+        if let Some((file, _)) = firmware_file.get_value() {
+            check_file(file);
+        }
+    });
+    let on_demo = Callback::new(move |()| {
+        if let Some(file) = demo_firmware() {
+            check_file(file);
+        }
+    });
+    let start_job = move || {
+        let (Some((file, inspection)), Some(conn)) = (firmware_file.get_value(), connection.get_value()) else {
+            return;
+        };
+        phase.set(JobPhase::Running);
+        spawn_local(async move {
+            let blob: Blob = file.unchecked_into();
+            let result = run_update(conn, &inspection, blob, prompt, job, log).await;
+            phase.set(match result {
+                Ok(report) => JobPhase::Done(DoneView::new(&report)),
+                Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
+            });
+        });
+    };
+    let on_confirm = Callback::new(move |()| start_job());
+    let on_next = Callback::new(move |()| {
+        let next = phase.with_untracked(|p| if let JobPhase::Stopped(s) = p { Some(s.next) } else { None });
+        match next {
+            Some(NextStep::Resume | NextStep::Retry) => {
+                // A real modem comes back with another id: ask for it again first.
+                if let Some(Connection::Serial { .. }) = connection.get_value() {
+                    spawn_local(async move {
+                        match web_serial::request_port(&huawei_filters()).await {
+                            Ok(port) => {
+                                let usb = web_serial::usb_id_of(&port);
+                                connection.set_value(Some(Connection::Serial { port, usb }));
+                                phase.set(JobPhase::Confirming);
+                            }
+                            Err(_) => {
+                                push_log(log, LogLine::info("No modem was chosen; the update can be resumed later."))
+                            }
+                        }
+                    });
+                } else {
+                    phase.set(JobPhase::Confirming);
+                }
+            }
+            Some(NextStep::ChooseAnotherFile) => {
+                firmware.set(FirmwareState::None);
+                phase.set(JobPhase::Idle);
+            }
+            Some(NextStep::ChooseAnotherPort | NextStep::CheckModem) | None => {
+                phase.set(JobPhase::Idle);
+                screen.set(Screen::Start);
+            }
+        }
     });
     let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", &text));
 
@@ -45,18 +182,72 @@ pub fn App() -> impl IntoView {
                     other => view! { <Outcome screen=other /> }.into_any(),
                 }}
             </div>
+            <Show when=move || screen.with(Screen::device_ready)>
+                <FirmwarePanel
+                    state=firmware
+                    expected_sha256=expected_sha256
+                    is_virtual=is_virtual
+                    busy=running
+                    on_file=on_file
+                    on_demo=on_demo
+                    on_recheck=on_recheck
+                />
+                <UpdateButton firmware=firmware phase=phase />
+            </Show>
+            {move || match phase.get() {
+                JobPhase::Idle => ().into_any(),
+                JobPhase::Confirming => match firmware.with(|f| f.verified().cloned()) {
+                    Some(view) => {
+                        let device = screen.with(device_name);
+                        let on_cancel = Callback::new(move |()| phase.set(JobPhase::Idle));
+                        view! { <ConfirmUpdate view=view device=device on_confirm=on_confirm on_cancel=on_cancel /> }.into_any()
+                    }
+                    None => ().into_any(),
+                },
+                JobPhase::Running => view! { <FlashProgress job=job /> }.into_any(),
+                JobPhase::Done(done) => view! { <UpdateDone view=done /> }.into_any(),
+                JobPhase::Stopped(stopped) => view! { <UpdateStopped view=stopped on_next=on_next /> }.into_any(),
+            }}
+            <ReconnectPanel channel=prompt />
             <LogConsole lines=log on_save=on_save />
         </main>
     }
 }
 
-/// Chooser → open → identify → close. The port is closed again so nothing holds it.
-async fn connect_serial(log: RwSignal<Vec<LogLine>>) -> Screen {
-    let port = match web_serial::request_port(&chooser_vendor_ids()).await {
+/// "Update the modem", disabled with its reason until a verified file is chosen.
+#[component]
+fn UpdateButton(#[prop(into)] firmware: Signal<FirmwareState>, phase: RwSignal<JobPhase>) -> impl IntoView {
+    let reason = move || match firmware.get() {
+        FirmwareState::None => "Choose a firmware file first.".to_string(),
+        FirmwareState::Verifying { .. } => "Checking the file…".to_string(),
+        FirmwareState::Unreadable { .. } => "The file could not be checked.".to_string(),
+        FirmwareState::Checked { view, .. } => view.blocker().unwrap_or_default(),
+    };
+    let disabled = move || firmware.with(|f| f.verified().is_none()) || phase.with(|p| *p != JobPhase::Idle);
+    view! {
+        <div class="update-action">
+            <button
+                class="primary"
+                data-testid="update"
+                disabled=disabled
+                aria-describedby="update-reason"
+                on:click=move |_| phase.set(JobPhase::Confirming)
+            >
+                "Update the modem"
+            </button>
+            <p id="update-reason" class="reason" data-testid="update-reason">{reason}</p>
+        </div>
+    }
+}
+
+/// Chooser → open → identify → close. The chosen port is kept (closed) for the update.
+async fn connect_serial(log: RwSignal<Vec<LogLine>>) -> (Screen, Option<Connection>) {
+    let filters: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
+    let port = match web_serial::request_port(&filters).await {
         Ok(port) => port,
-        Err(RequestError::Cancelled) => return Screen::ChooserCancelled,
+        Err(RequestError::Cancelled) => return (Screen::ChooserCancelled, None),
         Err(RequestError::Failed(what)) => {
-            return Screen::Failed { what, next_step: "Reload the page and try again.".into() };
+            return (Screen::Failed { what, next_step: "Reload the page and try again.".into() }, None);
         }
     };
     let usb = web_serial::usb_id_of(&port);
@@ -64,13 +255,65 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>) -> Screen {
         log,
         LogLine::info(format!("Opening the port ({}).", usb.map_or("unknown USB id".into(), |u| u.to_string()))),
     );
-    let port = match WebSerialPort::open(port).await {
-        Ok(port) => port,
-        Err(e) => return Screen::Failed { what: e.to_string(), next_step: e.next_step().into() },
+    let opened = match WebSerialPort::open(port.clone()).await {
+        Ok(opened) => opened,
+        Err(e) => return (Screen::Failed { what: e.to_string(), next_step: e.next_step().into() }, None),
     };
-    let (screen, port) = identify_on(port, usb, Via::WebSerial, log).await;
-    port.close().await;
-    screen
+    let (screen, opened) = identify_on(opened, usb, Via::WebSerial, log).await;
+    opened.close().await;
+    let conn = screen.device_ready().then_some(Connection::Serial { port, usb });
+    (screen, conn)
+}
+
+/// Opens the connection's port and runs the update through the matching connector.
+async fn run_update(
+    conn: Connection,
+    inspection: &Inspection,
+    blob: Blob,
+    prompt: PromptChannel,
+    job: RwSignal<JobView>,
+    log: RwSignal<Vec<LogLine>>,
+) -> Result<Report, Failure> {
+    match conn {
+        Connection::Serial { port, usb } => {
+            let port = match WebSerialPort::open(port).await {
+                Ok(p) => p,
+                Err(e) => return Err(open_failure(e.to_string())),
+            };
+            flash(WebConnector::new(prompt), port, inspection, blob, usb, job, log).await
+        }
+        Connection::Virtual(sim) => {
+            let usb = sim.usb_id();
+            let role = if usb == Some(E3372H.download_id) { PortRole::Download } else { PortRole::Pcui };
+            match sim.open_role(role) {
+                Ok(port) => flash(SimConnector::new(sim), port, inspection, blob, usb, job, log).await,
+                Err(e) => Err(open_failure(e.to_string())),
+            }
+        }
+    }
+}
+
+/// A job that could not even open its port: nothing changed on the modem.
+fn open_failure(what: String) -> Failure {
+    use modemflash_core::flasher::{ConnectError, DeviceState, FlashError, Stage};
+    Failure {
+        stage: Stage::Identify,
+        error: FlashError::Reconnect(ConnectError::Open(what)),
+        state: DeviceState::Unchanged,
+    }
+}
+
+/// Chooser filters for any Huawei stick, whatever mode it is in.
+fn huawei_filters() -> Vec<web_serial::Filter> {
+    vec![(Vendor::Huawei.usb_vendor_id(), None)]
+}
+
+/// "the Huawei E3372" for the confirmation.
+fn device_name(screen: &Screen) -> String {
+    match screen {
+        Screen::Identified(d) => format!("the {} {}", d.manufacturer, d.model),
+        _ => "the modem".into(),
+    }
 }
 
 /// Offers `text` as a download.

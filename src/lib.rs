@@ -5,12 +5,17 @@
 //! from the engine's events, mapped to the user interface in one place
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
+pub mod firmware_view;
+pub mod job_view;
+pub mod outcome_view;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod platform;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
 #[cfg(target_arch = "wasm32")]

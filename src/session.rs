@@ -142,6 +142,12 @@ pub enum Screen {
     Identifying(Via),
     /// The device card.
     Identified(DeviceView),
+    /// The modem is already in download mode (an earlier update stopped): it can be
+    /// updated directly.
+    InDownloadMode {
+        /// The port's USB id, described.
+        usb: String,
+    },
     /// The chosen port did not answer AT.
     NoAnswer {
         /// The port's USB id, if known.
@@ -165,6 +171,13 @@ impl Screen {
     pub fn after_identify(result: Result<Identified, IdentifyError>, usb: Option<UsbId>, via: Via) -> Screen {
         match result {
             Ok(found) => Screen::Identified(DeviceView::new(&found, via)),
+            Err(IdentifyError::NoAtReply { .. })
+                if usb
+                    .and_then(|id| catalogue::lookup(id).next())
+                    .is_some_and(|e| e.mode == catalogue::Mode::Download) =>
+            {
+                Screen::InDownloadMode { usb: usb.map(describe_usb).unwrap_or_default() }
+            }
             Err(e @ IdentifyError::NoAtReply { .. }) => {
                 Screen::NoAnswer { usb: usb.map(describe_usb), next_step: e.next_step() }
             }
@@ -181,6 +194,11 @@ impl Screen {
     /// Whether the connect buttons should wait.
     pub fn is_busy(&self) -> bool {
         matches!(self, Screen::Identifying(_))
+    }
+
+    /// Whether a modem is connected and can be updated.
+    pub fn device_ready(&self) -> bool {
+        matches!(self, Screen::Identified(_) | Screen::InDownloadMode { .. })
     }
 }
 
@@ -273,6 +291,14 @@ mod tests {
         let Screen::NoAnswer { usb, next_step } = screen else { panic!("{screen:?}") };
         assert_eq!(usb.as_deref(), Some("12d1:1506 (Huawei, normal mode)"));
         assert!(next_step.contains("Choose another port"));
+    }
+
+    #[test]
+    fn a_silent_port_of_a_stick_in_download_mode_is_offered_the_update() {
+        let e = IdentifyError::NoAtReply { tries: 3, waited: Duration::from_secs(1) };
+        let screen = Screen::after_identify(Err(e), Some(UsbId::new(0x12d1, 0x1c05)), Via::WebSerial);
+        assert_eq!(screen, Screen::InDownloadMode { usb: "12d1:1c05 (Huawei, download mode)".into() });
+        assert!(screen.device_ready());
     }
 
     #[test]

@@ -1,19 +1,33 @@
-//! The wizard's steps as async functions over any `Port`: the same code runs on a real
-//! modem through Web Serial and on the virtual modem.
+//! The wizard's steps as async functions over any `Port` and `Connector`: the same code
+//! runs a real modem through Web Serial and the virtual modem.
+
+use std::str::FromStr;
 
 use leptos::prelude::*;
 use modemflash_core::at::AtClient;
 use modemflash_core::device::probe;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::{Event, Observer};
+use modemflash_core::flasher::{Connector, Failure, Flasher, Job, Journal, Plan, Report};
+use modemflash_core::image::balong::{inspect, InspectOptions};
+use modemflash_core::image::{Inspection, Sha256Digest};
 use modemflash_core::port::Port;
+use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::Sim;
+use web_sys::Blob;
 
+use crate::firmware_view::{FirmwareState, FirmwareView};
+use crate::job_view::JobView;
+use crate::platform::{self, JobGuard};
 use crate::session::{LogLine, Screen, Via};
+use crate::transport::blob_source::BlobSource;
 
 /// The most lines the log console keeps; older ones are dropped first.
 pub const LOG_CAPACITY: usize = 5000;
+
+/// The version the demo firmware for the virtual modem installs.
+pub const DEMO_VERSION: &str = "22.333.01.00.00";
 
 /// Feeds engine events into the page's log signal.
 #[derive(Clone, Copy)]
@@ -46,11 +60,93 @@ pub async fn identify_on<P: Port>(port: P, usb: Option<UsbId>, via: Via, log: Rw
 }
 
 /// Plugs in the built-in virtual E3372h and identifies it through its AT port.
-pub async fn identify_virtual(log: RwSignal<Vec<LogLine>>) -> Screen {
-    let sim = Sim::new(&E3372H);
+pub async fn identify_virtual(sim: &Sim, log: RwSignal<Vec<LogLine>>) -> Screen {
     push_log(log, LogLine::info(format!("Virtual modem plugged in: {} ({}).", E3372H.description, E3372H.normal_id)));
     match sim.open_role(PortRole::Pcui) {
         Ok(port) => identify_on(port, sim.usb_id(), Via::Virtual, log).await.0,
         Err(e) => Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() },
     }
+}
+
+/// Reads and checks a firmware file; `expected` is the SHA-256 the person pasted, if any.
+pub async fn verify(blob: Blob, name: &str, expected: &str) -> (FirmwareState, Option<Inspection>) {
+    let unreadable = |error: String, next_step: &str| FirmwareState::Unreadable {
+        name: name.to_string(),
+        error,
+        next_step: next_step.to_string(),
+    };
+    let expected_sha256 = match expected.trim() {
+        "" => None,
+        text => match Sha256Digest::from_str(text) {
+            Ok(digest) => Some(digest),
+            Err(e) => {
+                let next = "Copy the SHA-256 checksum from the vendor's download page again: 64 hexadecimal digits.";
+                return (unreadable(format!("The checksum you pasted is not a SHA-256: {e}"), next), None);
+            }
+        },
+    };
+    let started = platform::now_ms();
+    let mut source = BlobSource::new(blob);
+    match inspect(&mut source, &InspectOptions { expected_sha256 }).await {
+        Ok(inspection) => {
+            let state = FirmwareState::Checked {
+                view: FirmwareView::new(name, &inspection),
+                ms: platform::now_ms() - started,
+                wasm_bytes: platform::wasm_memory_bytes(),
+            };
+            (state, Some(inspection))
+        }
+        Err(e) => (unreadable(e.to_string(), e.next_step()), None),
+    }
+}
+
+/// A synthetic update for the virtual modem, so the whole flow can be tried without a
+/// vendor file.
+pub fn demo_firmware() -> Option<web_sys::File> {
+    let bytes = stick_update(&E3372H, DEMO_VERSION, 1_000_000).build();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    web_sys::File::new_with_u8_array_sequence(&parts, &format!("E3372h-{DEMO_VERSION}-demo.bin")).ok()
+}
+
+/// Feeds a job's events into the progress view and the log, and keeps the journal.
+struct JobObserver {
+    view: RwSignal<JobView>,
+    log: LogObserver,
+}
+
+impl Observer for JobObserver {
+    fn on_event(&mut self, event: &Event) {
+        if let Event::Journal(journal) = event {
+            platform::save_journal(journal);
+        }
+        let now = platform::now_ms();
+        self.view.update(|v| v.apply(event, now));
+        self.log.on_event(event);
+    }
+}
+
+/// Runs the update on `port`, resuming from the journal the browser kept for this image.
+pub async fn flash<C: Connector>(
+    connector: C,
+    port: C::Port,
+    inspection: &Inspection,
+    blob: Blob,
+    usb: Option<UsbId>,
+    view: RwSignal<JobView>,
+    log: RwSignal<Vec<LogLine>>,
+) -> Result<Report, Failure> {
+    let key = Plan::journal_key(&inspection.image);
+    let journal = platform::load_journal(&key).unwrap_or_else(|| Journal::new(key.clone()));
+    if !journal.finished.is_empty() {
+        push_log(log, LogLine::info(format!("Resuming: {} partition(s) were written before.", journal.finished.len())));
+    }
+    view.set(JobView::default());
+    let _guard = JobGuard::install().await;
+    let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) });
+    let job = Job { inspection, source: BlobSource::new(blob), only: None, journal, usb };
+    let result = flasher.run(port, job).await;
+    if result.is_ok() {
+        platform::forget_journal(&key);
+    }
+    result
 }

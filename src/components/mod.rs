@@ -1,8 +1,13 @@
 //! One file per part of the wizard. Components render the view model and report
 //! clicks upward; they hold no state of their own beyond what the markup needs.
 
+pub mod confirm;
 pub mod connect;
 pub mod device_card;
+pub mod firmware_panel;
+pub mod flash_progress;
+pub mod job_result;
 pub mod log_console;
 pub mod outcome;
+pub mod reconnect_prompt;
 pub mod support_banner;

@@ -30,6 +30,16 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
             </section>
         }
         .into_any(),
+        Screen::InDownloadMode { usb } => view! {
+            <section class="outcome warn" role="status" data-testid="in-download-mode">
+                <h2>"This modem is in update mode"</h2>
+                <p>
+                    "It shows up as " {usb} ", its update mode. An earlier update probably stopped before it was finished. "
+                    "Choose the firmware below to finish the update."
+                </p>
+            </section>
+        }
+        .into_any(),
         Screen::ChooserCancelled => view! {
             <section class="outcome" role="status" data-testid="chooser-cancelled">
                 <h2>"No modem chosen"</h2>

@@ -1,5 +1,7 @@
 //! Browser transports implementing the engine's `Port`.
 
+pub mod blob_source;
+pub mod reconnect;
 pub mod web_serial;
 
 use wasm_bindgen::JsValue;

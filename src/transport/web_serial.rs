@@ -38,14 +38,20 @@ pub enum RequestError {
     Failed(String),
 }
 
-/// Shows the browser's port chooser, filtered to `vendor_ids`.
-pub async fn request_port(vendor_ids: &[u16]) -> Result<SerialPort, RequestError> {
+/// One chooser filter: a vendor id, and a product id when only one product will do.
+pub type Filter = (u16, Option<u16>);
+
+/// Shows the browser's port chooser, filtered to `filters`.
+pub async fn request_port(filters: &[Filter]) -> Result<SerialPort, RequestError> {
     let serial = web_sys::window().ok_or(RequestError::Failed("no window".into()))?.navigator().serial();
-    let filters: Vec<SerialPortFilter> = vendor_ids
+    let filters: Vec<SerialPortFilter> = filters
         .iter()
-        .map(|&vid| {
+        .map(|&(vid, pid)| {
             let f = SerialPortFilter::new();
             f.set_usb_vendor_id(vid);
+            if let Some(pid) = pid {
+                f.set_usb_product_id(pid);
+            }
             f
         })
         .collect();
@@ -57,12 +63,33 @@ pub async fn request_port(vendor_ids: &[u16]) -> Result<SerialPort, RequestError
     })
 }
 
-/// An open Web Serial port.
-pub struct WebSerialPort {
+/// The browser objects an open port holds, released together.
+struct Handles {
     port: SerialPort,
     reader: ReadableStreamDefaultReader,
     writer: WritableStreamDefaultWriter,
     pending: Option<js_sys::futures::JsFuture>,
+}
+
+impl Handles {
+    /// Cancels the pending read, releases the locks and closes the port; failures (a
+    /// device already gone) change nothing about the outcome and are ignored.
+    async fn close(mut self) {
+        let _ = self.reader.cancel().await;
+        if let Some(pending) = self.pending.take() {
+            let _ = pending.await;
+        }
+        self.reader.release_lock();
+        let _ = self.writer.close().await;
+        self.writer.release_lock();
+        let _ = self.port.close().await;
+    }
+}
+
+/// An open Web Serial port. Dropping it closes it in the background, so a port handed
+/// to the engine is released however the job ends.
+pub struct WebSerialPort {
+    handles: Option<Handles>,
     leftover: Vec<u8>,
     leftover_at: usize,
     origin_ms: f64,
@@ -80,10 +107,7 @@ impl WebSerialPort {
         let reader = port.readable().get_reader().unchecked_into::<ReadableStreamDefaultReader>();
         let writer = port.writable().get_writer().map_err(|e| io_error(&e))?;
         Ok(WebSerialPort {
-            port,
-            reader,
-            writer,
-            pending: None,
+            handles: Some(Handles { port, reader, writer, pending: None }),
             leftover: Vec::new(),
             leftover_at: 0,
             origin_ms: now_ms(),
@@ -92,19 +116,18 @@ impl WebSerialPort {
 
     /// The USB id the browser reports for this port.
     pub fn usb_id(&self) -> Option<UsbId> {
-        usb_id_of(&self.port)
+        self.handles.as_ref().and_then(|h| usb_id_of(&h.port))
     }
 
     /// Cancels the pending read, releases the locks and closes the port.
     pub async fn close(mut self) {
-        let _ = self.reader.cancel().await;
-        if let Some(pending) = self.pending.take() {
-            let _ = pending.await;
+        if let Some(handles) = self.handles.take() {
+            handles.close().await;
         }
-        self.reader.release_lock();
-        let _ = self.writer.close().await;
-        self.writer.release_lock();
-        let _ = self.port.close().await;
+    }
+
+    fn handles(&mut self) -> Result<&mut Handles, PortError> {
+        self.handles.as_mut().ok_or(PortError::Disconnected)
     }
 
     fn take_leftover(&mut self, buf: &mut [u8]) -> usize {
@@ -126,10 +149,18 @@ pub fn usb_id_of(port: &SerialPort) -> Option<UsbId> {
     Some(UsbId::new(info.get_usb_vendor_id()?, info.get_usb_product_id()?))
 }
 
+impl Drop for WebSerialPort {
+    fn drop(&mut self) {
+        if let Some(handles) = self.handles.take() {
+            wasm_bindgen_futures::spawn_local(handles.close());
+        }
+    }
+}
+
 impl Port for WebSerialPort {
     async fn write(&mut self, bytes: &[u8]) -> Result<(), PortError> {
         let chunk = Uint8Array::from(bytes);
-        self.writer.write_with_chunk(&chunk).await.map(|_| ()).map_err(|e| stream_error(&e))
+        self.handles()?.writer.write_with_chunk(&chunk).await.map(|_| ()).map_err(|e| stream_error(&e))
     }
 
     async fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, PortError> {
@@ -139,14 +170,15 @@ impl Port for WebSerialPort {
         if !self.leftover.is_empty() {
             return Ok(self.take_leftover(buf));
         }
-        let pending = match self.pending.take() {
+        let handles = self.handles()?;
+        let pending = match handles.pending.take() {
             Some(p) => p,
-            None => js_sys::futures::JsFuture::from(self.reader.read()),
+            None => js_sys::futures::JsFuture::from(handles.reader.read()),
         };
         let timer = TimeoutFuture::new(timeout.as_millis().min(u32::MAX as u128) as u32);
         match select(pending, timer).await {
             Either::Right((_, pending)) => {
-                self.pending = Some(pending);
+                self.handles()?.pending = Some(pending);
                 Ok(0)
             }
             Either::Left((result, _)) => {

@@ -12,6 +12,25 @@ export class WizardPage {
     this.noAnswer = page.getByTestId('no-answer');
     this.cancelled = page.getByTestId('chooser-cancelled');
     this.supportProblem = page.getByTestId('support-problem');
+    this.firmwareInput = page.getByTestId('firmware-input');
+    this.demoFirmware = page.getByTestId('demo-firmware');
+    this.expectedSha256 = page.getByTestId('expected-sha256');
+    this.verifySummary = page.getByTestId('verify-summary');
+    this.updateButton = page.getByTestId('update');
+    this.updateReason = page.getByTestId('update-reason');
+    this.confirm = page.getByTestId('confirm');
+    this.startUpdate = page.getByTestId('start-update');
+    this.progress = page.getByTestId('progress');
+    this.reconnect = page.getByTestId('reconnect');
+    this.selectAgain = page.getByTestId('select-again');
+    this.done = page.getByTestId('done');
+    this.stopped = page.getByTestId('stopped');
+  }
+
+  /** Chooses a firmware file from disk and waits for its verdict. */
+  async chooseFirmware(file) {
+    await this.firmwareInput.setInputFiles(file);
+    await this.verifySummary.waitFor();
   }
 
   async open(url) {

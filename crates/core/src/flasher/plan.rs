@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 use super::journal::Journal;
+use super::stage::Stage;
+use crate::device::catalogue::Mode;
 use crate::image::{FirmwareImage, Inspection, Partition};
 
 /// One partition to write.
@@ -97,6 +99,32 @@ impl Plan {
             expected_version: image.target.version.clone().filter(|_| only.is_none()),
             announce: image.signature.as_ref().and_then(|s| s.announce.clone()),
         })
+    }
+
+    /// Every stage a job with this plan walks through from normal mode, in order. A job
+    /// that starts with the stick already in download mode begins at the handshake.
+    pub fn stages(&self) -> Vec<Stage> {
+        let of = self.partitions.len();
+        let mut stages = vec![
+            Stage::Identify,
+            Stage::BackupSettings,
+            Stage::EnterDownload,
+            Stage::Reconnect { mode: Mode::Download },
+            Stage::Handshake,
+        ];
+        stages.extend(self.partitions.iter().enumerate().map(|(index, p)| Stage::WritePartition {
+            index,
+            of,
+            name: p.name.clone(),
+        }));
+        stages.extend([
+            Stage::Reboot,
+            Stage::Reconnect { mode: Mode::Normal },
+            Stage::ConfirmVersion,
+            Stage::RestoreSettings,
+            Stage::Done,
+        ]);
+        stages
     }
 
     /// The journal key of `image`.

@@ -1,0 +1,44 @@
+//! The job under way: stage list, partition and overall progress, speed and time left.
+
+use leptos::prelude::*;
+
+use crate::job_view::{JobView, StageStatus};
+
+/// Renders the job's progress; announces stage changes to screen readers.
+#[component]
+pub fn FlashProgress(#[prop(into)] job: Signal<JobView>) -> impl IntoView {
+    let title = move || job.with(|j| j.current().map(|s| s.title()).unwrap_or_else(|| "Preparing…".into()));
+    view! {
+        <section class="flash-progress" aria-labelledby="progress-title" data-testid="progress">
+            <h2 id="progress-title" aria-live="polite" data-testid="current-stage">{title}</h2>
+            <label for="overall-progress">"Whole update"</label>
+            <progress id="overall-progress" max="100" value=move || job.with(|j| format!("{:.1}", j.percent()))></progress>
+            <label for="partition-progress">"This part"</label>
+            <progress id="partition-progress" max="100" value=move || job.with(|j| format!("{:.1}", j.partition_percent()))></progress>
+            <p class="speed" data-testid="speed">{move || job.with(JobView::speed_text)}</p>
+            <ol class="stages" data-testid="stages">
+                {move || {
+                    job.with(|j| {
+                        j.stages
+                            .iter()
+                            .map(|row| {
+                                let (class, label) = match row.status {
+                                    StageStatus::Pending => ("pending", "to do"),
+                                    StageStatus::Active => ("active", "under way"),
+                                    StageStatus::Done => ("done", "done"),
+                                    StageStatus::Skipped => ("skipped", "not needed"),
+                                };
+                                view! {
+                                    <li class=class>
+                                        {row.stage.title()}
+                                        <span class="visually-hidden">{format!(" ({label})")}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+//! How a finished or stopped job is shown. Pure and native-tested.
+
+use modemflash_core::flasher::{DeviceState, Failure, NextStep, Report};
+
+/// The done screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DoneView {
+    /// Firmware before, if known.
+    pub old_version: Option<String>,
+    /// Firmware now.
+    pub new_version: String,
+    /// `cid 1: internet (IP)` for each APN profile put back.
+    pub restored: Vec<String>,
+    /// How many APN profiles were saved.
+    pub saved: usize,
+    /// Partitions written by this run.
+    pub written: usize,
+    /// Partitions an interrupted run had written.
+    pub resumed: usize,
+}
+
+impl DoneView {
+    /// From the flasher's report.
+    pub fn new(report: &Report) -> Self {
+        DoneView {
+            old_version: report.old_version.clone(),
+            new_version: report.new_version.clone(),
+            restored: report
+                .restored
+                .iter()
+                .map(|p| format!("profile {}: \"{}\" ({})", p.cid, p.apn, p.pdp_type))
+                .collect(),
+            saved: report.backed_up.len(),
+            written: report.written.len(),
+            resumed: report.resumed.len(),
+        }
+    }
+}
+
+/// The failure screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoppedView {
+    /// Where it stopped.
+    pub stage: String,
+    /// What happened.
+    pub what: String,
+    /// The modem's state in words.
+    pub state: &'static str,
+    /// What to do, in words.
+    pub advice: String,
+    /// The next step, for the button.
+    pub next: NextStep,
+}
+
+impl StoppedView {
+    /// From the flasher's failure.
+    pub fn new(failure: &Failure) -> Self {
+        StoppedView {
+            stage: failure.stage.title(),
+            what: failure.error.to_string(),
+            state: match failure.state {
+                DeviceState::Unchanged => "Your modem was not changed.",
+                DeviceState::InDownloadMode => "Your modem is in update mode with an unfinished update.",
+                DeviceState::Updated => "The new firmware was written.",
+            },
+            advice: failure.advice(),
+            next: failure.next_step(),
+        }
+    }
+
+    /// The button that offers the next step.
+    pub fn button(&self) -> &'static str {
+        match self.next {
+            NextStep::Resume => "Resume the update",
+            NextStep::Retry => "Try again",
+            NextStep::ChooseAnotherFile => "Choose another file",
+            NextStep::ChooseAnotherPort => "Choose another port",
+            NextStep::CheckModem => "Check the modem again",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use modemflash_core::device::catalogue::Mode;
+    use modemflash_core::flasher::{ConnectError, FlashError, Stage};
+
+    #[test]
+    fn an_interrupted_update_offers_resume_and_says_where_the_modem_is() {
+        let failure = Failure {
+            stage: Stage::Reconnect { mode: Mode::Download },
+            error: FlashError::Reconnect(ConnectError::Cancelled),
+            state: DeviceState::InDownloadMode,
+        };
+        let v = StoppedView::new(&failure);
+        assert_eq!(v.button(), "Resume the update");
+        assert_eq!(v.stage, "Waiting for the modem in update mode");
+        assert!(v.state.contains("update mode"));
+        assert!(v.advice.contains("resume"));
+    }
+}

@@ -1,0 +1,112 @@
+//! Finding the modem again after it restarted with another USB id
+//! (specs/web-platform.md §4, §8.1).
+//!
+//! A browser grants ports per device: a stick that comes back with a new product id
+//! needs a new grant, and a grant needs a click. So the connector looks for an already
+//! granted port with a wanted id (`getPorts()`, which also finds a stick that comes back
+//! with its old id) and, at the same time, shows a prompt whose button opens the chooser
+//! filtered to the wanted ids. Whichever comes first wins. The prompt stays until the
+//! person selects the modem or cancels: a real stick can take long to come back, and
+//! giving up on our own would leave them with nothing to press.
+
+use std::time::Duration;
+
+use futures::channel::oneshot;
+use futures::future::{select, Either};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use modemflash_core::device::catalogue::Mode;
+use modemflash_core::device::UsbId;
+use modemflash_core::flasher::{ConnectError, Connector, Reconnect};
+use web_sys::SerialPort;
+
+use super::web_serial::{usb_id_of, WebSerialPort};
+
+/// How often granted ports are looked at.
+const POLL: Duration = Duration::from_millis(500);
+
+/// What the prompt shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReconnectPrompt {
+    /// The mode the modem restarts into.
+    pub mode: Mode,
+    /// The ids it may come back with (the chooser's filter).
+    pub ids: Vec<UsbId>,
+}
+
+/// The person's answer to the prompt.
+pub type Answer = Result<SerialPort, ConnectError>;
+
+/// Links the connector to the prompt component (a copyable handle, as Leptos wants).
+#[derive(Clone, Copy)]
+pub struct PromptChannel {
+    /// The prompt to show, if any.
+    pub prompt: RwSignal<Option<ReconnectPrompt>>,
+    reply: StoredValue<Option<oneshot::Sender<Answer>>, LocalStorage>,
+}
+
+impl PromptChannel {
+    /// A channel with no prompt showing.
+    pub fn new() -> Self {
+        PromptChannel { prompt: RwSignal::new(None), reply: StoredValue::new_local(None) }
+    }
+
+    /// Hands the person's choice (or cancel) to the waiting connector.
+    pub fn answer(&self, answer: Answer) {
+        if let Some(Some(tx)) = self.reply.try_update_value(Option::take) {
+            let _ = tx.send(answer);
+        }
+    }
+}
+
+impl Default for PromptChannel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The flasher's connector in the page.
+pub struct WebConnector {
+    channel: PromptChannel,
+}
+
+impl WebConnector {
+    /// A connector that prompts through `channel`.
+    pub fn new(channel: PromptChannel) -> Self {
+        WebConnector { channel }
+    }
+}
+
+impl Connector for WebConnector {
+    type Port = WebSerialPort;
+
+    async fn reconnect(&mut self, wanted: &Reconnect) -> Result<WebSerialPort, ConnectError> {
+        let (tx, rx) = oneshot::channel();
+        self.channel.reply.set_value(Some(tx));
+        self.channel.prompt.set(Some(ReconnectPrompt { mode: wanted.mode, ids: wanted.ids.clone() }));
+        let answer = match select(rx, Box::pin(granted_port(&wanted.ids))).await {
+            Either::Left((Ok(answer), _)) => answer,
+            Either::Left((Err(_), _)) => Err(ConnectError::Cancelled),
+            Either::Right((port, _)) => Ok(port),
+        };
+        self.channel.reply.set_value(None);
+        self.channel.prompt.set(None);
+        WebSerialPort::open(answer?).await.map_err(|e| ConnectError::Open(e.to_string()))
+    }
+}
+
+/// Waits until a port the page already has permission for shows one of `ids`.
+async fn granted_port(ids: &[UsbId]) -> SerialPort {
+    loop {
+        if let Some(port) = find_granted(ids).await {
+            return port;
+        }
+        TimeoutFuture::new(POLL.as_millis() as u32).await;
+    }
+}
+
+async fn find_granted(ids: &[UsbId]) -> Option<SerialPort> {
+    let serial = web_sys::window()?.navigator().serial();
+    let ports = serial.get_ports().await.ok()?;
+    ports.iter().find(|p| usb_id_of(p).is_some_and(|id| ids.contains(&id)))
+}

@@ -1,0 +1,51 @@
+// Issue 3 in the page with the built-in virtual modem: demo firmware, verification,
+// confirmation, the staged job with both restarts, and the done screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serveDist } from './support/server.mjs';
+import { openBrowser } from './support/browser.mjs';
+import { WizardPage } from './pages/wizard-page.mjs';
+
+let server;
+before(async () => {
+  server = await serveDist(path.resolve('dist'));
+});
+after(async () => {
+  await server?.close();
+});
+
+test('updates the virtual modem with the demo firmware, end to end', { timeout: 120_000 }, async () => {
+  const browser = await openBrowser();
+  try {
+    const wizard = new WizardPage(browser.page);
+    await wizard.open(server.url);
+    await wizard.virtualButton.click();
+    await wizard.deviceCard.waitFor();
+    assert.equal(await wizard.updateButton.isDisabled(), true);
+    assert.equal(await wizard.updateReason.textContent(), 'Choose a firmware file first.');
+    await wizard.screenshot('virtual-flash-1-identified');
+
+    await wizard.demoFirmware.click();
+    await wizard.verifySummary.waitFor({ timeout: 60_000 });
+    assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+    assert.match(await wizard.verifySummary.textContent(), /passed every check/);
+    assert.match(await wizard.verifySummary.textContent(), /installs firmware 22\.333\.01\.00\.00/);
+    await wizard.screenshot('virtual-flash-2-verified');
+
+    await wizard.updateButton.click();
+    await wizard.confirm.waitFor();
+    assert.match(await wizard.confirm.textContent(), /Do not unplug the modem/);
+    await wizard.screenshot('virtual-flash-3-confirm');
+    await wizard.startUpdate.click();
+
+    await wizard.done.waitFor({ timeout: 60_000 });
+    assert.equal(await wizard.page.getByTestId('old-version').textContent(), '22.315.01.00.00');
+    assert.equal(await wizard.page.getByTestId('new-version').textContent(), '22.333.01.00.00');
+    assert.match(await wizard.page.getByTestId('restored').textContent(), /Restored profile 1: "internet"/);
+    await wizard.screenshot('virtual-flash-4-done');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
