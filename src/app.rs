@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use modemflash_core::device::{PortRole, UsbId, Vendor};
 use modemflash_core::flasher::{Failure, NextStep, Report};
+use modemflash_core::image::balong::fit::StickFacts;
 use modemflash_core::image::Inspection;
 use modemflash_sim::profile::E3372H;
-use modemflash_sim::{Sim, SimConnector};
+use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, SerialPort};
 
@@ -23,6 +24,7 @@ use crate::components::log_console::LogConsole;
 use crate::components::outcome::Outcome;
 use crate::components::reconnect_prompt::ReconnectPanel;
 use crate::components::support_banner::SupportBanner;
+use crate::demo::{PacedConnector, PacedPort, Pacer};
 use crate::firmware_view::FirmwareState;
 use crate::job_view::JobView;
 use crate::outcome_view::{DoneView, StoppedView};
@@ -78,7 +80,8 @@ pub fn App() -> impl IntoView {
     let on_virtual = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::Virtual));
         spawn_local(async move {
-            let sim = Sim::new(&E3372H);
+            // Full speed, as most sticks run: the demo's progress can be followed.
+            let sim = Sim::with_link(&E3372H, Link::usb_full_speed());
             let next = identify_virtual(&sim, log).await;
             connection.set_value(Some(Connection::Virtual(sim)));
             screen.set(next);
@@ -88,9 +91,15 @@ pub fn App() -> impl IntoView {
         let name = file.name();
         firmware.set(FirmwareState::Verifying { name: name.clone() });
         phase.set(JobPhase::Idle);
+        let device = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.clone()) } else { None });
         spawn_local(async move {
             let blob: Blob = file.clone().unchecked_into();
-            let (state, inspection) = verify(blob, &name, &expected_sha256.get_untracked()).await;
+            let stick = device.as_ref().map(|d| StickFacts {
+                model: &d.model,
+                revision: &d.firmware,
+                hardware: d.hardware.as_deref(),
+            });
+            let (state, inspection) = verify(blob, &name, &expected_sha256.get_untracked(), stick).await;
             push_log(
                 log,
                 LogLine::info(match &state {
@@ -286,7 +295,11 @@ async fn run_update(
             let usb = sim.usb_id();
             let role = if usb == Some(E3372H.download_id) { PortRole::Download } else { PortRole::Pcui };
             match sim.open_role(role) {
-                Ok(port) => flash(SimConnector::new(sim), port, inspection, blob, usb, job, log).await,
+                Ok(port) => {
+                    let pacer = Pacer::new(sim.clone());
+                    let port = PacedPort::new(port, pacer.clone());
+                    flash(PacedConnector::new(sim, pacer), port, inspection, blob, usb, job, log).await
+                }
                 Err(e) => Err(open_failure(e.to_string())),
             }
         }

@@ -9,6 +9,7 @@ use modemflash_core::device::probe;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::{Event, Observer};
 use modemflash_core::flasher::{Connector, Failure, Flasher, Job, Journal, Plan, Report};
+use modemflash_core::image::balong::fit::{check_fit, StickFacts};
 use modemflash_core::image::balong::{inspect, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest};
 use modemflash_core::port::Port;
@@ -68,8 +69,14 @@ pub async fn identify_virtual(sim: &Sim, log: RwSignal<Vec<LogLine>>) -> Screen 
     }
 }
 
-/// Reads and checks a firmware file; `expected` is the SHA-256 the person pasted, if any.
-pub async fn verify(blob: Blob, name: &str, expected: &str) -> (FirmwareState, Option<Inspection>) {
+/// Reads and checks a firmware file; `expected` is the SHA-256 the person pasted, if any,
+/// and `stick` the connected stick, whose fit becomes one more check.
+pub async fn verify(
+    blob: Blob,
+    name: &str,
+    expected: &str,
+    stick: Option<StickFacts<'_>>,
+) -> (FirmwareState, Option<Inspection>) {
     let unreadable = |error: String, next_step: &str| FirmwareState::Unreadable {
         name: name.to_string(),
         error,
@@ -88,7 +95,10 @@ pub async fn verify(blob: Blob, name: &str, expected: &str) -> (FirmwareState, O
     let started = platform::now_ms();
     let mut source = BlobSource::new(blob);
     match inspect(&mut source, &InspectOptions { expected_sha256 }).await {
-        Ok(inspection) => {
+        Ok(mut inspection) => {
+            if let Some(stick) = stick {
+                inspection.report.push(check_fit(&inspection.image.target, &stick));
+            }
             let state = FirmwareState::Checked {
                 view: FirmwareView::new(name, &inspection),
                 ms: platform::now_ms() - started,

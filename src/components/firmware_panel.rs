@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use modemflash_core::image::Outcome;
 use wasm_bindgen::JsCast;
 
-use crate::firmware_view::{FirmwareState, FirmwareView};
+use crate::firmware_view::{CheckRow, FirmwareState, FirmwareView};
 use crate::job_view::human_bytes;
 
 /// The firmware step: file picker, drop zone, expected checksum, checklist.
@@ -144,26 +144,11 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
             </p>
             {view.sha256.clone().map(|sha| view! { <p class="sha256">"SHA-256 " <code data-testid="sha256">{sha}</code></p> })}
             {view.blocker().map(|b| view! { <p class="next-step" role="alert">{b}</p> })}
-            <ul class="checklist" data-testid="checklist">
-                {view
-                    .checks
-                    .iter()
-                    .map(|c| {
-                        let (class, mark, label) = match c.outcome {
-                            Outcome::Pass => ("pass", "✓", "passed"),
-                            Outcome::Warn => ("warn", "!", "warning"),
-                            Outcome::Fail => ("fail", "✗", "failed"),
-                        };
-                        view! {
-                            <li class=class>
-                                <span class="mark" aria-label=label>{mark}</span>
-                                " "
-                                {c.sentence.clone()}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            <Checklist checks=view.checks.iter().filter(|c| c.outcome != Outcome::Pass).cloned().collect() />
+            <details class="passed-checks">
+                <summary>{format!("{} checks passed", view.checks.iter().filter(|c| c.outcome == Outcome::Pass).count())}</summary>
+                <Checklist checks=view.checks.iter().filter(|c| c.outcome == Outcome::Pass).cloned().collect() />
+            </details>
             <details class="partitions">
                 <summary>{format!("{} partitions", view.partitions.len())}</summary>
                 <table>
@@ -183,4 +168,32 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
             </details>
         </div>
     }
+}
+
+/// A list of checks with their marks.
+#[component]
+fn Checklist(checks: Vec<CheckRow>) -> impl IntoView {
+    (!checks.is_empty()).then(|| {
+        view! {
+            <ul class="checklist" data-testid="checklist">
+                {checks
+                    .into_iter()
+                    .map(|c| {
+                        let (class, mark, label) = match c.outcome {
+                            Outcome::Pass => ("pass", "✓", "passed"),
+                            Outcome::Warn => ("warn", "!", "warning"),
+                            Outcome::Fail => ("fail", "✗", "failed"),
+                        };
+                        view! {
+                            <li class=class>
+                                <span class="mark" aria-label=label>{mark}</span>
+                                " "
+                                {c.sentence}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }

@@ -39,11 +39,21 @@ test('updates the virtual modem with the demo firmware, end to end', { timeout: 
     await wizard.screenshot('virtual-flash-3-confirm');
     await wizard.startUpdate.click();
 
+    // The demo runs at a real stick's pace: the stages can be watched.
+    await wizard.progress.waitFor();
+    await wizard.page.getByTestId('current-stage').getByText('Waiting for the modem in update mode').waitFor();
+    await wizard.screenshot('virtual-flash-4-restarting');
+    await wizard.page.getByTestId('current-stage').getByText(/^Writing /).waitFor({ timeout: 30_000 });
+    await wizard.screenshot('virtual-flash-5-writing');
+    const stages = await wizard.page.getByTestId('stages').locator('li').allTextContents();
+    assert.equal(stages.length, 16);
+    assert.match(stages[0], /Checking the modem \(done\)/);
+
     await wizard.done.waitFor({ timeout: 60_000 });
     assert.equal(await wizard.page.getByTestId('old-version').textContent(), '22.315.01.00.00');
     assert.equal(await wizard.page.getByTestId('new-version').textContent(), '22.333.01.00.00');
     assert.match(await wizard.page.getByTestId('restored').textContent(), /Restored profile 1: "internet"/);
-    await wizard.screenshot('virtual-flash-4-done');
+    await wizard.screenshot('virtual-flash-6-done');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();
