@@ -1,6 +1,6 @@
 //! How a finished or stopped job is shown. Pure and native-tested.
 
-use modemflash_core::flasher::{DeviceState, Failure, NextStep, Report};
+use modemflash_core::flasher::{Failure, NextStep, Report};
 
 /// The done screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub struct StoppedView {
     /// The modem's state in words.
     pub state: &'static str,
     /// What to do, in words.
-    pub advice: String,
+    pub advice: &'static str,
     /// The next step, for the button.
     pub next: NextStep,
 }
@@ -58,12 +58,8 @@ impl StoppedView {
         StoppedView {
             stage: failure.stage.title(),
             what: failure.error.to_string(),
-            state: match failure.state {
-                DeviceState::Unchanged => "Your modem was not changed.",
-                DeviceState::InDownloadMode => "Your modem is in update mode with an unfinished update.",
-                DeviceState::Updated => "The new firmware was written.",
-            },
-            advice: failure.advice(),
+            state: failure.state_text(),
+            advice: failure.action_text(),
             next: failure.next_step(),
         }
     }
@@ -84,7 +80,7 @@ impl StoppedView {
 mod tests {
     use super::*;
     use modemflash_core::device::catalogue::Mode;
-    use modemflash_core::flasher::{ConnectError, FlashError, Stage};
+    use modemflash_core::flasher::{ConnectError, DeviceState, FlashError, Stage};
 
     #[test]
     fn an_interrupted_update_offers_resume_and_says_where_the_modem_is() {
@@ -96,7 +92,7 @@ mod tests {
         let v = StoppedView::new(&failure);
         assert_eq!(v.button(), "Resume the update");
         assert_eq!(v.stage, "Waiting for the modem in update mode");
-        assert!(v.state.contains("update mode"));
+        assert!(v.state.contains("update mode"), "{}", v.state);
         assert!(v.advice.contains("resume"));
     }
 }

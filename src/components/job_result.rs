@@ -39,9 +39,9 @@ pub fn UpdateStopped(view: StoppedView, on_next: Callback<()>) -> impl IntoView 
     view! {
         <section class="outcome error" role="alert" data-testid="stopped">
             <h2>"The update stopped"</h2>
-            <p>{format!("While {}: {}", view.stage.to_lowercase(), view.what)}</p>
+            <p>{format!("At “{}”: {}.", view.stage, view.what)}</p>
             <p><strong>{view.state}</strong></p>
-            <p class="next-step">{view.advice.clone()}</p>
+            <p class="next-step">{view.advice}</p>
             <button class="primary" data-testid="next-step" on:click=move |_| on_next.run(())>{button}</button>
         </section>
     }

@@ -3,7 +3,11 @@
 //! Exit status: 0 when the command did what was asked, 1 when it could not (the next step
 //! is printed under the error), 2 for usage errors.
 
+mod file_source;
+mod firmware;
+mod flash;
 mod identify;
+mod inspect;
 mod output;
 mod serial;
 mod sim;
@@ -17,6 +21,8 @@ use clap::{Parser, Subcommand};
 #[command(name = "modemflash", version, propagate_version = true)]
 #[command(after_help = "Examples:
   modemflash identify --port /dev/ttyUSB2
+  modemflash inspect E3372h_Update_22.333.01.00.00.bin
+  modemflash flash --port /dev/ttyUSB2 E3372h_Update_22.333.01.00.00.bin
   modemflash sim --pty --link /tmp/modem")]
 struct Cli {
     #[command(subcommand)]
@@ -27,6 +33,10 @@ struct Cli {
 enum Command {
     /// Ask what answers on a serial port, and which modem it is.
     Identify(identify::IdentifyArgs),
+    /// Show a firmware file's partitions and verify it, without touching any modem.
+    Inspect(inspect::InspectArgs),
+    /// Update a modem's firmware: verify, plan, confirm, write, restart, confirm the version.
+    Flash(flash::FlashArgs),
     /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
     Sim(sim::SimArgs),
 }
@@ -34,6 +44,8 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Identify(args) => identify::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Flash(args) => flash::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
 }

@@ -15,10 +15,10 @@ pub fn failure(error: impl Display, next_step: Option<&str>) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// A command line clap accepted but that cannot work (an interface the dongle lacks).
-/// Exit status 2, like clap's own usage errors.
-pub fn usage_error(message: impl Display) -> ExitCode {
-    eprintln!("error: {message}");
+/// A command line clap accepted but that cannot work (an interface the dongle lacks, an
+/// unreadable file). Exit status 2, like clap's own usage errors.
+pub fn usage_error(message: impl Display, next_step: Option<&str>) -> ExitCode {
+    failure(message, next_step);
     ExitCode::from(2)
 }
 
@@ -42,14 +42,51 @@ impl Observer for TrafficLog {
         if !self.enabled {
             return;
         }
-        match event {
-            Event::AtLine(Direction::Sent, line) => eprintln!("> {line}"),
-            Event::AtLine(Direction::Received, line) => eprintln!("< {line}"),
-            Event::Unsolicited(line) => eprintln!("< {line}  (unsolicited)"),
-            Event::Log(Level::Trace | Level::Info, message) => eprintln!("-- {message}"),
-            Event::Log(Level::Warn | Level::Error, message) => eprintln!("-- warning: {message}"),
-            // Flashing jobs have their own progress display.
-            Event::Plan(_) | Event::Stage(_) | Event::Progress(_) | Event::Journal(_) => {}
+        let line = match event {
+            Event::Log(Level::Info, message) => Some(format!("-- {message}")),
+            Event::Log(Level::Warn | Level::Error, message) => Some(format!("-- warning: {message}")),
+            _ => traffic_line(event),
+        };
+        if let Some(line) = line {
+            eprintln!("{line}");
         }
+    }
+}
+
+/// How `--verbose` shows a piece of protocol traffic; `None` for events that are not
+/// traffic (flashing jobs show those in their progress display).
+pub fn traffic_line(event: &Event) -> Option<String> {
+    match event {
+        Event::AtLine(Direction::Sent, line) => Some(format!("> {line}")),
+        Event::AtLine(Direction::Received, line) => Some(format!("< {line}")),
+        Event::Unsolicited(line) => Some(format!("< {line}  (unsolicited)")),
+        Event::Log(Level::Trace, message) => Some(format!("-- {message}")),
+        Event::Log(..) | Event::Plan(_) | Event::Stage(_) | Event::Progress(_) | Event::Journal(_) => None,
+    }
+}
+
+/// `n` with thousands separators, as the engine's sentences write sizes: `12,345,678`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(12_345_678), "12,345,678");
     }
 }

@@ -46,12 +46,15 @@ export async function openBrowser({ serial = { ports: [] }, extraArgs = [] } = {
   };
 }
 
-/** Connects the fake serial ports of `page` to a sim bridge. */
+/** Connects the fake serial ports of `page` to a sim bridge, re-enumerations included. */
 export async function bridgeToSim(page, sim) {
   await page.exposeBinding('__mfSimWrite', (_source, iface, hex) => sim.write(iface, hex));
   sim.onEvent((event) => {
-    if (event.event === 'data') {
-      page.evaluate(([i, hex]) => window.__mfDeliver(i, hex), [event.interface, event.data]).catch(() => {});
-    }
+    const forward = {
+      data: () => page.evaluate(([i, hex]) => window.__mfDeliver(i, hex), [event.interface, event.data]),
+      disconnected: () => page.evaluate(() => window.__mfReenumerate(null, [])),
+      connected: () => page.evaluate(([usb, ports]) => window.__mfReenumerate(usb, ports), [event.usb, event.ports]),
+    }[event.event];
+    forward?.().catch(() => {});
   });
 }

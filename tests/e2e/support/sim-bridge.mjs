@@ -5,9 +5,10 @@ import readline from 'node:readline';
 export const MODEMFLASH_BIN = process.env.MODEMFLASH_BIN;
 
 export class SimBridge {
-  static async start(profile = 'e3372h') {
+  static async start(profile = 'e3372h', extraArgs = []) {
     if (!MODEMFLASH_BIN) throw new Error('MODEMFLASH_BIN is not set: run the tests through scripts/test');
-    const bridge = new SimBridge(spawn(MODEMFLASH_BIN, ['sim', '--bridge', '--profile', profile], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const args = ['sim', '--bridge', '--profile', profile, ...extraArgs];
+    const bridge = new SimBridge(spawn(MODEMFLASH_BIN, args, { stdio: ['pipe', 'pipe', 'inherit'] }));
     bridge.ready = await bridge.nextEvent('ready', 10_000);
     return bridge;
   }
@@ -41,6 +42,15 @@ export class SimBridge {
 
   write(iface, hex) {
     this.child.stdin.write(JSON.stringify({ op: 'write', interface: iface, data: hex }) + '\n');
+  }
+
+  /** Pulls the virtual dongle out (`replug` plugs it in again). */
+  unplug() {
+    this.child.stdin.write(JSON.stringify({ op: 'unplug' }) + '\n');
+  }
+
+  replug() {
+    this.child.stdin.write(JSON.stringify({ op: 'replug' }) + '\n');
   }
 
   async stop() {

@@ -13,13 +13,12 @@ use modemflash_core::device::PortRole;
 use modemflash_sim::Sim;
 use serde::{Deserialize, Serialize};
 
-use super::driver::{self, HostEnd, HostInput};
+use super::driver::{self, HostEnd, HostInput, HostOp};
 
 /// Serves every interface of `sim` until stdin ends.
 pub fn serve(sim: &Sim) -> io::Result<()> {
     let mut bridge = Bridge { ports: sim.ports(), pending: Vec::new() };
-    let ready =
-        Output::Ready { usb: sim.usb_id().map(|u| u.to_string()).unwrap_or_default(), ports: port_list(bridge.ports) };
+    let ready = Output::Ready { usb: usb_of(sim), ports: port_list(bridge.ports) };
     let served = emit(&ready).and_then(|()| driver::serve(sim, &mut bridge));
     match served {
         // The harness went away without closing stdin first: nothing left to serve.
@@ -33,11 +32,14 @@ pub fn serve(sim: &Sim) -> io::Result<()> {
 #[derive(Debug, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 enum Output {
-    /// First line: the dongle's USB id and serial interfaces. Re-enumeration will add a
-    /// `Reenumerated` event of the same shape.
+    /// First line: the dongle's USB id and serial interfaces.
     Ready { usb: String, ports: Vec<PortEntry> },
     /// Bytes the dongle sent on `interface`, in hex.
     Data { interface: u8, data: String },
+    /// The dongle left the bus (mode switch, reboot, unplug): every port is gone.
+    Disconnected,
+    /// The dongle is back on the bus, with this USB id and these ports.
+    Connected { usb: String, ports: Vec<PortEntry> },
     /// An input line that was not understood; the bridge carries on.
     Error { message: String },
 }
@@ -54,22 +56,37 @@ struct PortEntry {
 enum Input {
     /// The host writes bytes (hex) to `interface`.
     Write { interface: u8, data: String },
+    /// The dongle is pulled out.
+    Unplug,
+    /// The dongle is plugged in again; it enumerates seconds later.
+    Replug,
 }
 
 struct Bridge {
+    /// The dongle's serial interfaces now (none while it is off the bus).
     ports: &'static [(u8, PortRole)],
     /// Input after the last complete line.
     pending: Vec<u8>,
 }
 
 impl Bridge {
-    fn parse(&self, line: &[u8]) -> Result<(u8, Vec<u8>), String> {
-        let Input::Write { interface, data } = serde_json::from_slice(line)
+    fn parse(&self, line: &[u8]) -> Result<HostOp, String> {
+        let input: Input = serde_json::from_slice(line)
             .map_err(|e| format!("not a bridge command ({e}): {}", String::from_utf8_lossy(line)))?;
-        if !self.ports.iter().any(|(i, _)| *i == interface) {
-            return Err(format!("the virtual dongle has no serial interface {interface}"));
+        match input {
+            Input::Write { interface, .. } if self.ports.is_empty() => {
+                Err(format!("the virtual dongle is off the bus: interface {interface} is gone"))
+            }
+            Input::Write { interface, .. } if !self.ports.iter().any(|(i, _)| *i == interface) => {
+                Err(format!("the virtual dongle has no serial interface {interface}"))
+            }
+            Input::Write { interface, data } => Ok(HostOp::Write { iface: interface, bytes: hex_decode(&data)? }),
+            Input::Unplug => Ok(HostOp::Unplug),
+            Input::Replug if !self.ports.is_empty() => {
+                Err("the virtual dongle is plugged in; unplug it first".to_string())
+            }
+            Input::Replug => Ok(HostOp::Replug),
         }
-        Ok((interface, hex_decode(&data)?))
     }
 }
 
@@ -77,18 +94,18 @@ impl HostEnd for Bridge {
     fn wait(&mut self, timeout: Duration) -> io::Result<HostInput> {
         let stdin = io::stdin();
         if !driver::wait_readable(stdin.as_fd(), timeout)? {
-            return Ok(HostInput::Writes(Vec::new()));
+            return Ok(HostInput::Ops(Vec::new()));
         }
         // Straight from the descriptor: std's buffered stdin would hide bytes from `poll`.
         let mut buf = [0u8; 8192];
         let n = match nix::unistd::read(stdin.as_raw_fd(), &mut buf) {
             Ok(0) => return Ok(HostInput::Closed),
             Ok(n) => n,
-            Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) => return Ok(HostInput::Writes(Vec::new())),
+            Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) => return Ok(HostInput::Ops(Vec::new())),
             Err(e) => return Err(e.into()),
         };
         self.pending.extend_from_slice(&buf[..n]);
-        let mut writes = Vec::new();
+        let mut ops = Vec::new();
         while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.pending.drain(..=end).collect();
             let line = line.trim_ascii();
@@ -96,16 +113,37 @@ impl HostEnd for Bridge {
                 continue;
             }
             match self.parse(line) {
-                Ok(write) => writes.push(write),
+                Ok(op) => {
+                    // An unplug takes effect at once: later lines see the ports gone.
+                    if op == HostOp::Unplug {
+                        self.ports = &[];
+                    }
+                    ops.push(op);
+                }
                 Err(message) => emit(&Output::Error { message })?,
             }
         }
-        Ok(HostInput::Writes(writes))
+        Ok(HostInput::Ops(ops))
     }
 
     fn deliver(&mut self, iface: u8, bytes: &[u8]) -> io::Result<()> {
         emit(&Output::Data { interface: iface, data: hex_encode(bytes) })
     }
+
+    fn disconnected(&mut self) -> io::Result<()> {
+        self.ports = &[];
+        emit(&Output::Disconnected)
+    }
+
+    fn connected(&mut self, sim: &Sim) -> io::Result<()> {
+        self.ports = sim.ports();
+        emit(&Output::Connected { usb: usb_of(sim), ports: port_list(self.ports) })
+    }
+}
+
+/// `vid:pid`, or empty while the dongle is off the bus.
+fn usb_of(sim: &Sim) -> String {
+    sim.usb_id().map(|u| u.to_string()).unwrap_or_default()
 }
 
 fn port_list(ports: &[(u8, PortRole)]) -> Vec<PortEntry> {
@@ -168,8 +206,31 @@ mod tests {
     #[test]
     fn write_to_a_missing_interface_is_refused() {
         let bridge = Bridge { ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
-        assert_eq!(bridge.parse(br#"{"op":"write","interface":2,"data":"41540d"}"#), Ok((2, b"AT\r".to_vec())));
+        assert_eq!(
+            bridge.parse(br#"{"op":"write","interface":2,"data":"41540d"}"#),
+            Ok(HostOp::Write { iface: 2, bytes: b"AT\r".to_vec() })
+        );
         assert!(bridge.parse(br#"{"op":"write","interface":7,"data":"41"}"#).unwrap_err().contains("interface 7"));
         assert!(bridge.parse(br#"{"op":"read"}"#).is_err());
+    }
+
+    #[test]
+    fn unplug_and_replug_are_ops_and_a_dongle_off_the_bus_takes_no_writes() {
+        let plugged = Bridge { ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
+        assert_eq!(plugged.parse(br#"{"op":"unplug"}"#), Ok(HostOp::Unplug));
+        assert!(plugged.parse(br#"{"op":"replug"}"#).unwrap_err().contains("unplug it first"));
+        let off = Bridge { ports: &[], pending: Vec::new() };
+        assert_eq!(off.parse(br#"{"op":"replug"}"#), Ok(HostOp::Replug));
+        assert!(off.parse(br#"{"op":"write","interface":2,"data":"41"}"#).unwrap_err().contains("off the bus"));
+    }
+
+    #[test]
+    fn reenumeration_events_have_the_documented_shape() {
+        assert_eq!(serde_json::to_string(&Output::Disconnected).unwrap(), r#"{"event":"disconnected"}"#);
+        let back = Output::Connected { usb: "12d1:1c05".into(), ports: port_list(&[(2, PortRole::Download)]) };
+        assert_eq!(
+            serde_json::to_string(&back).unwrap(),
+            r#"{"event":"connected","usb":"12d1:1c05","ports":[{"interface":2,"role":"download"}]}"#
+        );
     }
 }

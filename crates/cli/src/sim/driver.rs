@@ -2,7 +2,9 @@
 //! in with [`Sim::send`], readable bytes come out with [`Sim::drain`].
 //!
 //! The byte ends (the pseudo-terminal, the JSON bridge) plug in as a [`HostEnd`]; the loop
-//! is the same for both.
+//! is the same for both. It also follows the dongle on and off the bus (DESIGN.md "Mode
+//! switches"): when it leaves, the host end hears [`HostEnd::disconnected`]; when it comes
+//! back, with another USB id and other ports, [`HostEnd::connected`].
 
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -26,32 +28,49 @@ pub const MAX_WAIT: Duration = Duration::from_millis(100);
 
 /// What the host side did while the driver waited.
 pub enum HostInput {
-    /// Bytes the host wrote, per interface, in order (possibly none).
-    Writes(Vec<(u8, Vec<u8>)>),
+    /// What the host did, in order (possibly nothing).
+    Ops(Vec<HostOp>),
     /// The host side is gone for good: stop serving.
     Closed,
 }
 
+/// One thing the host did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostOp {
+    /// Wrote bytes to an interface.
+    Write { iface: u8, bytes: Vec<u8> },
+    /// Pulled the dongle out.
+    Unplug,
+    /// Plugged it in again.
+    Replug,
+}
+
 /// One side of the wire a person or a test talks through.
 pub trait HostEnd {
-    /// Waits at most `timeout` for the host to write, and returns what it wrote.
+    /// Waits at most `timeout` for the host to act, and returns what it did.
     fn wait(&mut self, timeout: Duration) -> io::Result<HostInput>;
 
     /// Hands bytes the dongle sent on `iface` to the host. Interfaces this end does not
     /// serve are dropped here, as bytes on a port nobody opened.
     fn deliver(&mut self, iface: u8, bytes: &[u8]) -> io::Result<()>;
+
+    /// The dongle left the bus (a mode switch, a reboot, an unplug): its ports are gone.
+    fn disconnected(&mut self) -> io::Result<()>;
+
+    /// The dongle is on the bus again, with the USB id and ports `sim` shows now.
+    fn connected(&mut self, sim: &Sim) -> io::Result<()>;
 }
 
-/// Serves `sim` to `host` until the host closes or SIGINT/SIGTERM arrives.
+/// Serves `sim` to `host` until the host closes or SIGINT/SIGTERM arrives. The host has
+/// already announced the dongle as it is at the start.
 pub fn serve(sim: &Sim, host: &mut impl HostEnd) -> io::Result<()> {
     let origin = WallInstant::now();
     let clock = || Instant::from_origin(origin.elapsed());
+    let mut bus = Bus::now(sim);
     loop {
         let now = clock();
         sim.advance_to(now);
-        // Re-enumeration hooks in here once the dongle can switch modes: when its
-        // `generation` changes, the host announces the new USB id and ports (the bridge
-        // as `{"event":"reenumerated",…}`, the pty by reopening itself).
+        bus.follow(sim, host)?;
         for &(iface, _) in sim.ports() {
             let bytes = sim.drain(iface);
             if !bytes.is_empty() {
@@ -64,13 +83,44 @@ pub fn serve(sim: &Sim, host: &mut impl HostEnd) -> io::Result<()> {
         let wait = sim.next_wakeup().map_or(MAX_WAIT, |next| next - now).min(MAX_WAIT);
         match host.wait(wait)? {
             HostInput::Closed => return Ok(()),
-            HostInput::Writes(writes) => {
-                for (iface, bytes) in writes {
+            HostInput::Ops(ops) => {
+                for op in ops {
                     sim.advance_to(clock());
-                    sim.send(iface, &bytes);
+                    match op {
+                        HostOp::Write { iface, bytes } => sim.send(iface, &bytes),
+                        HostOp::Unplug => sim.unplug(),
+                        HostOp::Replug => sim.replug(),
+                    }
                 }
             }
         }
+    }
+}
+
+/// What the host was last told about the dongle's presence on the bus.
+struct Bus {
+    present: bool,
+    generation: u32,
+}
+
+impl Bus {
+    fn now(sim: &Sim) -> Self {
+        Bus { present: sim.usb_id().is_some(), generation: sim.inspect(|d| d.generation()) }
+    }
+
+    /// Tells the host when the dongle left or came back (both, if it did both since the
+    /// last look).
+    fn follow(&mut self, sim: &Sim, host: &mut impl HostEnd) -> io::Result<()> {
+        let now = Bus::now(sim);
+        if self.present && (!now.present || now.generation != self.generation) {
+            host.disconnected()?;
+            self.present = false;
+        }
+        if !self.present && now.present {
+            host.connected(sim)?;
+        }
+        *self = now;
+        Ok(())
     }
 }
 

@@ -12,17 +12,20 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use modemflash_core::device::PortRole;
+use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::{self, Profile, PROFILES};
-use modemflash_sim::Sim;
+use modemflash_sim::{Sim, VirtualDongle};
 
+use self::pty::PortChoice;
 use crate::output;
 
 /// Arguments of `modemflash sim`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("serve").required(true).args(["pty", "bridge"])))]
+#[command(group(ArgGroup::new("serve").required(true).args(["pty", "bridge", "write_update"])))]
 #[command(after_help = after_help())]
 pub struct SimArgs {
-    /// Serve one serial interface on a new pseudo-terminal; its path is the first line on stdout.
+    /// Serve one serial interface on a new pseudo-terminal; its path is the first line on
+    /// stdout, and every mode switch prints the path of a new one.
     #[arg(long)]
     pty: bool,
     /// Serve every serial interface as JSON lines on stdin/stdout (see "Bridge protocol").
@@ -37,9 +40,33 @@ pub struct SimArgs {
     /// Serve the interface that plays this role on the pty.
     #[arg(long, value_enum, conflicts_with = "bridge")]
     role: Option<Role>,
-    /// Keep a symlink at PATH to the pty, removed on exit.
+    /// Keep a symlink at PATH to the current pty: gone while the dongle is off the bus,
+    /// removed on exit.
     #[arg(long, value_name = "PATH", conflicts_with = "bridge")]
     link: Option<PathBuf>,
+    /// Write a synthetic update file for this profile's stick to PATH and exit: a file to
+    /// try `flash` (and the page) against the virtual dongle with. Never a vendor's.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["interface", "role", "link"])]
+    write_update: Option<PathBuf>,
+    /// With --write-update: the firmware version the update installs.
+    #[arg(long, value_name = "VERSION", default_value = "22.333.01.00.00", requires = "write_update")]
+    firmware_version: String,
+    /// With --write-update: about how many bytes the update flashes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1_000_000, requires = "write_update")]
+    size: usize,
+    /// The mode the dongle is in when it is plugged in (download: an earlier update was
+    /// interrupted).
+    #[arg(long, value_enum, value_name = "MODE", default_value = "normal")]
+    start_in: StartMode,
+}
+
+/// The mode the virtual dongle starts in.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum StartMode {
+    /// Normal firmware: AT, data and diagnostics ports.
+    Normal,
+    /// Balong download mode: the download port only (`--pty` serves it).
+    Download,
 }
 
 /// The serial roles a dongle has in normal mode.
@@ -65,39 +92,50 @@ impl From<Role> for PortRole {
 
 /// Runs `sim` until SIGINT/SIGTERM (`--pty`) or the end of stdin (`--bridge`).
 pub fn run(args: &SimArgs) -> ExitCode {
-    let sim = Sim::with_link(args.profile, driver::REAL_TIME);
+    if let Some(path) = &args.write_update {
+        let bytes = stick_update(args.profile, &args.firmware_version, args.size).build();
+        return match std::fs::write(path, &bytes) {
+            Ok(()) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => output::failure(format_args!("cannot write {}: {e}", path.display()), None),
+        };
+    }
+    let choice = match port_choice(args) {
+        Ok(choice) => choice,
+        Err(message) => return output::usage_error(message, None),
+    };
+    let dongle = match args.start_in {
+        StartMode::Normal => VirtualDongle::new(args.profile),
+        StartMode::Download => VirtualDongle::in_download_mode(args.profile),
+    };
+    let sim = Sim::from_dongle(dongle, driver::REAL_TIME);
     if let Err(e) = stop::install() {
         return output::failure(format_args!("cannot handle SIGINT/SIGTERM: {e}"), None);
     }
-    let served = if args.bridge {
-        bridge::serve(&sim)
-    } else {
-        let iface = match served_interface(args, &sim) {
-            Ok(iface) => iface,
-            Err(message) => return output::usage_error(message),
-        };
-        pty::serve(&sim, iface, args.link.as_deref())
-    };
+    let served = if args.bridge { bridge::serve(&sim) } else { pty::serve(&sim, choice, args.link.as_deref()) };
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => output::failure(e, None),
     }
 }
 
-/// The interface `--interface` or `--role` chose; the AT command port by default.
-fn served_interface(args: &SimArgs, sim: &Sim) -> Result<u8, String> {
-    let ports = sim.ports();
-    let found = match (args.interface, args.role) {
-        (Some(iface), _) => ports.iter().find(|(i, _)| *i == iface),
-        (None, role) => {
-            let role = role.map_or(PortRole::Pcui, PortRole::from);
-            ports.iter().find(|(_, r)| *r == role)
-        }
+/// The normal-mode interface `--interface` or `--role` chose (the AT command port by
+/// default), checked against the profile.
+fn port_choice(args: &SimArgs) -> Result<PortChoice, String> {
+    let choice = match (args.interface, args.role) {
+        (Some(iface), _) => PortChoice::Interface(iface),
+        (None, role) => PortChoice::Role(role.map_or(PortRole::Pcui, PortRole::from)),
     };
-    found.map(|(iface, _)| *iface).ok_or_else(|| {
-        let list: Vec<String> = ports.iter().map(|(i, r)| format!("{i} ({})", r.label())).collect();
-        format!("profile {} has no such serial interface; it has {}", args.profile.name, list.join(", "))
-    })
+    let ports = args.profile.normal_ports;
+    match choice.resolve(ports) {
+        Some(_) => Ok(choice),
+        None => {
+            let list: Vec<String> = ports.iter().map(|(i, r)| format!("{i} ({})", r.label())).collect();
+            Err(format!("profile {} has no such serial interface; it has {}", args.profile.name, list.join(", ")))
+        }
+    }
 }
 
 fn parse_profile(name: &str) -> Result<&'static Profile, String> {
@@ -118,13 +156,22 @@ fn after_help() -> String {
 Bridge protocol (--bridge): one JSON document per line, data in lowercase hex.
   first line  {"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},...]}
   stdin       {"op":"write","interface":2,"data":"41540d"}
+  stdin       {"op":"unplug"}  {"op":"replug"}               pull the dongle out, plug it in again
   stdout      {"event":"data","interface":2,"data":"..."}   whenever bytes become readable
+  stdout      {"event":"disconnected"}                      it left the bus (mode switch, reboot, unplug)
+  stdout      {"event":"connected","usb":"12d1:1c05","ports":[{"interface":2,"role":"download"}]}
+                                                            it is back, with this USB id and these ports
   stdout      {"event":"error","message":"..."}             for a line that was not understood
   The bridge stops at the end of stdin.
+
+Mode switches (--pty): when the dongle leaves the bus (AT^GODLOAD, the reset after an update) the pty
+closes and the link disappears; when it comes back a new pty serves the port a flasher needs (download
+mode: the download port), its path is printed as a new line, and the link points at it.
 
 Examples:
   modemflash sim --pty                          # AT command port of a Huawei E3372h
   modemflash sim --pty --link /tmp/modem        # then: modemflash identify --port /tmp/modem
+  modemflash sim --pty --link /tmp/modem --start-in download   # a stick left in update mode
   modemflash sim --pty --role diag              # a port that stays silent to AT"#,
     );
     help

@@ -52,3 +52,64 @@ fn bridge_serves_every_interface_and_stops_at_end_of_input() {
     bridge.close_stdin();
     assert!(bridge.exit_status(STARTUP).success(), "end of input stops the bridge cleanly");
 }
+
+/// Reads lines until one is the event `name`, skipping `data` events; panics after `timeout`.
+fn next_event(bridge: &mut Running, name: &str, timeout: Duration) -> Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = bridge.line_within(left).unwrap_or_else(|| panic!("no {name:?} event within {timeout:?}"));
+        let event: Value = serde_json::from_str(&line).expect("a JSON line");
+        match event["event"].as_str() {
+            Some(found) if found == name => return event,
+            Some("data") => {}
+            _ => panic!("expected {name:?}, got {line}"),
+        }
+    }
+}
+
+/// GODLOAD shutdown 2 s + download boot 3 s in real time, on a busy machine.
+const REENUMERATION: Duration = Duration::from_secs(20);
+
+const DOWNLOAD_PORTS: &str = r#"[{"interface":2,"role":"download"}]"#;
+
+#[test]
+fn godload_makes_the_dongle_leave_and_come_back_in_download_mode() {
+    let mut bridge = Running::start(&["sim", "--bridge"]);
+    assert_eq!(bridge.line(STARTUP), READY);
+
+    write(&mut bridge, 2, b"AT^GODLOAD\r");
+    next_event(&mut bridge, "disconnected", REENUMERATION);
+    let back = next_event(&mut bridge, "connected", REENUMERATION);
+    assert_eq!(back["usb"], "12d1:1c05");
+    assert_eq!(back["ports"], serde_json::from_str::<Value>(DOWNLOAD_PORTS).unwrap());
+
+    // Download mode answers on interface 2, without echo (specs/huawei-balong.md §3.2).
+    write(&mut bridge, 2, b"AT^DLOADVER?\r");
+    let (interface, bytes) = data_event(&bridge.line(STARTUP));
+    assert_eq!((interface, bytes.as_slice()), (2, &b"\r\n2.0\r\n\r\nOK\r\n"[..]));
+
+    bridge.close_stdin();
+    assert!(bridge.exit_status(STARTUP).success());
+}
+
+#[test]
+fn unplug_and_replug_from_the_host_and_a_start_in_download_mode() {
+    let mut bridge = Running::start(&["sim", "--bridge", "--start-in", "download"]);
+    let ready: Value = serde_json::from_str(&bridge.line(STARTUP)).expect("a JSON line");
+    assert_eq!(ready["usb"], "12d1:1c05");
+    assert_eq!(ready["ports"], serde_json::from_str::<Value>(DOWNLOAD_PORTS).unwrap());
+
+    bridge.send_line(r#"{"op":"unplug"}"#);
+    next_event(&mut bridge, "disconnected", STARTUP);
+    write(&mut bridge, 2, b"AT\r");
+    let refused = next_event(&mut bridge, "error", STARTUP);
+    assert!(refused["message"].as_str().unwrap().contains("off the bus"), "{refused}");
+
+    bridge.send_line(r#"{"op":"replug"}"#);
+    let back = next_event(&mut bridge, "connected", REENUMERATION);
+    assert_eq!(back["usb"], "12d1:1c05", "an interrupted update keeps it in download mode");
+
+    bridge.close_stdin();
+    assert!(bridge.exit_status(STARTUP).success());
+}

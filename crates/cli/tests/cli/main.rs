@@ -1,5 +1,7 @@
 //! End-to-end tests of the `modemflash` binary against virtual dongles.
 
 mod bridge;
+mod flash;
 mod identify;
+mod inspect;
 mod support;

@@ -1,7 +1,7 @@
 //! Running the built binary with a deadline on every wait, so a failing test never hangs.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
@@ -22,8 +22,14 @@ pub struct Finished {
 
 /// Runs `modemflash args…` to completion, killing it after `timeout`.
 pub fn run(args: &[&str], timeout: Duration) -> Finished {
+    run_with_env(args, &[], timeout)
+}
+
+/// [`run`] with extra environment variables (`XDG_STATE_HOME` for the journal).
+pub fn run_with_env(args: &[&str], env: &[(&str, &Path)], timeout: Duration) -> Finished {
     let mut child = Command::new(env!("CARGO_BIN_EXE_modemflash"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -124,6 +130,44 @@ pub fn temp_path(name: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("modemflash-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
+}
+
+/// A fresh directory in the temp directory, removed with everything in it on drop.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    /// Creates `modemflash-test-<pid>-<name>/`, emptied first if an earlier run left it.
+    pub fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("modemflash-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("the temp dir is writable");
+        TempDir { path }
+    }
+
+    /// `name` inside the directory (nothing is created).
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// Writes `bytes` to `name` inside the directory and returns its path as text.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.join(name);
+        std::fs::write(&path, bytes).expect("the temp dir is writable");
+        path.to_str().expect("temp paths are UTF-8").to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A path as an argument.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
 }
 
 fn read_all(mut pipe: impl Read + Send + 'static) -> Receiver<String> {

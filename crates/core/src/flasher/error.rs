@@ -102,14 +102,23 @@ impl Failure {
 
     /// The next step in words: what state the modem is in and what to do.
     pub fn advice(&self) -> String {
-        let state = match self.state {
+        format!("{} {}", self.state_text(), self.action_text())
+    }
+
+    /// What state the modem is in, in words.
+    pub fn state_text(&self) -> &'static str {
+        match self.state {
             DeviceState::Unchanged => "Nothing was changed on the modem.",
             DeviceState::InDownloadMode => {
                 "The modem is in update mode and its firmware is incomplete; it will stay in update mode until the update is finished. Nothing is lost: the update resumes where it stopped."
             }
             DeviceState::Updated => "The new firmware was written.",
-        };
-        let action = match self.next_step() {
+        }
+    }
+
+    /// What to do next, in words.
+    pub fn action_text(&self) -> &'static str {
+        match self.next_step() {
             NextStep::ChooseAnotherFile => match &self.error {
                 FlashError::Plan(e) => e.next_step(),
                 FlashError::Image(e) => e.next_step(),
@@ -126,7 +135,6 @@ impl Failure {
             NextStep::CheckModem => {
                 "Unplug the modem, plug it in again and check its firmware version on the first screen."
             }
-        };
-        format!("{state} {action}")
+        }
     }
 }
