@@ -8,11 +8,6 @@
 //! of MiB with lzma-rs would take minutes; verification of stored bytes is what the
 //! numbers are about.
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
-
-use modemflash_core::image::{ByteSource, SourceError};
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::E3372H;
 
@@ -64,37 +59,6 @@ fn bulk_bytes(len: usize, state: &mut u64) -> Vec<u8> {
     out
 }
 
-/// A firmware file read through the OS, [`modemflash_core::image::source::CHUNK`]
-/// bytes per read at most, as the CLI reads it.
-pub struct FileSource {
-    file: File,
-    len: u64,
-}
-
-impl FileSource {
-    /// Opens `path`.
-    pub fn open(path: &Path) -> std::io::Result<FileSource> {
-        let file = File::open(path)?;
-        let len = file.metadata()?.len();
-        Ok(FileSource { file, len })
-    }
-}
-
-impl ByteSource for FileSource {
-    fn len(&self) -> u64 {
-        self.len
-    }
-
-    async fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), SourceError> {
-        if offset.checked_add(buf.len() as u64).is_none_or(|end| end > self.len) {
-            return Err(SourceError::OutOfRange { offset, len: buf.len(), size: self.len });
-        }
-        let io = |e: std::io::Error| SourceError::Io(e.to_string());
-        self.file.seek(SeekFrom::Start(offset)).map_err(io)?;
-        self.file.read_exact(buf).map_err(io)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,17 +75,5 @@ mod tests {
         assert_eq!(last.flashed_size, Some(300_000));
         let flashed: u64 = inspection.image.partitions.iter().map(|p| p.flashed_size.unwrap()).sum();
         assert!(flashed.abs_diff(CORE_UPDATE + 300_000) < 1024, "flashes {flashed} bytes");
-    }
-
-    #[test]
-    fn a_file_source_reads_ranges_and_refuses_outside() {
-        let path = std::env::temp_dir().join(format!("mf-bench-source-{}.bin", std::process::id()));
-        std::fs::write(&path, b"HELLO WORLD").unwrap();
-        let mut src = FileSource::open(&path).unwrap();
-        let mut buf = [0; 5];
-        block_on(src.read_at(6, &mut buf)).unwrap();
-        assert_eq!(&buf, b"WORLD");
-        assert_eq!(block_on(src.read_at(7, &mut buf)), Err(SourceError::OutOfRange { offset: 7, len: 5, size: 11 }));
-        std::fs::remove_file(&path).unwrap();
     }
 }

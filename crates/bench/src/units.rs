@@ -5,6 +5,7 @@
 //! file sizes accept both decimal (MB) and binary (MiB) units.
 
 use core::time::Duration;
+pub use modemflash_core::image::report::grouped;
 
 const SIZE_UNITS: &[(&str, f64)] = &[
     ("", 1.0),
@@ -77,19 +78,6 @@ pub fn mb_per_s(bytes: u64, time: Duration) -> f64 {
         return f64::INFINITY;
     }
     bytes as f64 / 1e6 / secs
-}
-
-/// `268,435,456`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `256.0 MiB`, `3.2 KiB`, `17 B`.
@@ -184,8 +172,6 @@ mod tests {
 
     #[test]
     fn numbers_print_for_people() {
-        assert_eq!(grouped(268_435_456), "268,435,456");
-        assert_eq!(grouped(999), "999");
         assert_eq!(binary_size(256 << 20), "256.0 MiB");
         assert_eq!(binary_size(17), "17 B");
         assert_eq!(rate(1_000_000), "1 MB/s");

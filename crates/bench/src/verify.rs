@@ -10,10 +10,11 @@ use modemflash_core::image::balong::{inspect, InspectOptions};
 use modemflash_core::image::{ByteSource, Inspection, Sha256Digest};
 use serde::Serialize;
 
-use crate::image::{synthetic_update, FileSource};
+use crate::image::synthetic_update;
 use crate::rss::PeakRss;
 use crate::table::Table;
 use crate::units::{binary_size, duration, grouped, mb_per_s};
+use modemflash_core::image::file::FileSource;
 
 /// Bytes per CRC table entry in the synthetic images (and in every Balong file seen).
 const CRC_BLOCK: usize = 4096;

@@ -10,7 +10,7 @@ use futures::executor::block_on;
 use modemflash_core::image::balong::{self, FolderFile, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest, SourceError};
 
-use crate::file_source::{FileChain, FileSource};
+use modemflash_core::image::file::{FileChain, FileSource};
 
 /// An inspected image and the files its bytes come from.
 pub struct Firmware {

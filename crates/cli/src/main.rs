@@ -3,7 +3,6 @@
 //! Exit status: 0 when the command did what was asked, 1 when it could not (the next step
 //! is printed under the error), 2 for usage errors.
 
-mod file_source;
 mod firmware;
 mod flash;
 mod identify;

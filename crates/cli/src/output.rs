@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::process::ExitCode;
 
 use modemflash_core::event::{Direction, Event, Level, Observer};
+pub use modemflash_core::image::report::grouped;
 
 /// Prints `error: …` on stderr and, under it, what to do about it. Exit status 1.
 pub fn failure(error: impl Display, next_step: Option<&str>) -> ExitCode {
@@ -62,31 +63,5 @@ pub fn traffic_line(event: &Event) -> Option<String> {
         Event::Unsolicited(line) => Some(format!("< {line}  (unsolicited)")),
         Event::Log(Level::Trace, message) => Some(format!("-- {message}")),
         Event::Log(..) | Event::Plan(_) | Event::Stage(_) | Event::Progress(_) | Event::Journal(_) => None,
-    }
-}
-
-/// `n` with thousands separators, as the engine's sentences write sizes: `12,345,678`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(12_345_678), "12,345,678");
     }
 }

@@ -180,6 +180,29 @@ fn a_damaged_file_is_refused_before_the_modem_is_touched() {
 }
 
 #[test]
+fn every_kind_of_bad_file_is_refused_before_the_modem_is_touched() {
+    let built = stick_update(&E3372H, NEW_VERSION, 20_000).build_with_layout();
+    let bad_files = [
+        ("truncated", built.truncated(built.bytes.len() - 100)),
+        ("flipped data bit", built.with_flipped_bit(3, 10)),
+        ("bad header CRC", built.with_bad_header_crc(1)),
+        ("not firmware", b"MZ\x90\x00 this is not a firmware file at all".repeat(50)),
+        ("empty", Vec::new()),
+    ];
+    for (what, file) in bad_files {
+        let inspection = block_on(inspect(&mut file.as_slice(), &InspectOptions::default())).unwrap();
+        let update = Update { file, inspection };
+        let sim = Sim::new(&E3372H);
+        let (result, events) = run(&sim, &update, None, Journal::default());
+        let failure = result.unwrap_err();
+        assert!(matches!(failure.error, FlashError::Plan(_)), "{what}: {failure}");
+        assert_eq!(failure.next_step(), NextStep::ChooseAnotherFile, "{what}");
+        assert!(!events.iter().any(|e| matches!(e, Event::AtLine(..))), "{what}: a byte went to the modem");
+        assert_eq!(sim.usb_id(), Some(E3372H.normal_id), "{what}");
+    }
+}
+
+#[test]
 fn writes_only_the_partitions_asked_for() {
     let update = update_for(&E3372H, 60_000);
     let sim = Sim::new(&E3372H);
@@ -225,6 +248,8 @@ fn an_unplugged_stick_resumes_at_the_partition_it_stopped_in() {
     let (result, _) = run(&sim, &update, None, journal.clone());
     let report = result.unwrap();
     assert_eq!(report.resumed.len(), journal.finished.len(), "finished partitions were not written again");
+    let apn = ApnProfile { cid: 1, pdp_type: "IP".into(), apn: "internet".into() };
+    assert_eq!(report.restored, vec![apn], "the APN saved by the first run came back through the journal");
     assert_eq!(report.written.len() + report.resumed.len(), 6);
     assert_eq!(report.new_version, NEW_VERSION);
     assert_flash_is(&sim, &expected_flash(&update));

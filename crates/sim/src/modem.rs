@@ -315,7 +315,7 @@ impl NormalMode {
 
     /// `+CGDCONT=<cid>[,"<type>"[,"<apn>"…]]`; `<cid>` alone undefines the context.
     fn set_context(&mut self, args: &str) -> Outcome {
-        let fields = split_arguments(args);
+        let fields = modemflash_core::at::split_arguments(args);
         let Some(Ok(cid)) = fields.first().map(|c| c.parse::<u8>()) else {
             return Outcome::Cme(50);
         };
@@ -335,18 +335,4 @@ impl NormalMode {
         self.apns.sort_by_key(|c| c.cid);
         Outcome::Ok(Vec::new())
     }
-}
-
-/// Splits AT arguments on commas outside quotes and strips the quotes.
-fn split_arguments(args: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    for c in args.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(String::new()),
-            _ => out.last_mut().expect("never empty").push(c),
-        }
-    }
-    out.into_iter().map(|s| s.trim().to_string()).collect()
 }

@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('tests/artifacts');
 const FAKE_SERIAL = readFileSync(new URL('./fake-serial.js', import.meta.url), 'utf8');
 
-const FLAGS = [
+export const FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

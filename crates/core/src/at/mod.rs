@@ -179,3 +179,18 @@ impl<P: Port, O: Observer> AtClient<P, O> {
         Ok(())
     }
 }
+
+/// Splits AT arguments on commas outside quotes, drops the quotes and trims each field:
+/// `1,"IP","a,b"` → `1`, `IP`, `a,b`. Both sides of the link parse arguments this way.
+pub fn split_arguments(s: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in s.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            _ => out.last_mut().expect("never empty").push(c),
+        }
+    }
+    out.into_iter().map(|f| f.trim().to_string()).collect()
+}

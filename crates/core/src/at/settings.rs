@@ -23,7 +23,7 @@ impl ApnProfile {
     /// empty fields are tolerated (§4: `+CGDCONT: 1,"IP",,,0,0`).
     pub fn parse(line: &str) -> Option<ApnProfile> {
         let rest = line.trim().strip_prefix("+CGDCONT:")?;
-        let mut fields = split_fields(rest).into_iter();
+        let mut fields = super::split_arguments(rest).into_iter();
         let cid = fields.next()?.parse().ok()?;
         let pdp_type = fields.next().filter(|t| !t.is_empty())?;
         let apn = fields.next().unwrap_or_default();
@@ -34,20 +34,6 @@ impl ApnProfile {
     pub fn restore_command(&self) -> String {
         format!("AT+CGDCONT={},\"{}\",\"{}\"", self.cid, self.pdp_type, self.apn)
     }
-}
-
-/// Splits on commas outside quotes and drops the quotes.
-fn split_fields(s: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    for c in s.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(String::new()),
-            _ => out.last_mut().expect("never empty").push(c),
-        }
-    }
-    out.into_iter().map(|f| f.trim().to_string()).collect()
 }
 
 impl<P: Port, O: Observer> AtClient<P, O> {

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::at::settings::ApnProfile;
+
 /// What is finished of one image on one modem.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Journal {
@@ -14,12 +16,16 @@ pub struct Journal {
     pub image: String,
     /// Partition codes written and acknowledged, in order.
     pub finished: Vec<u32>,
+    /// The APN profiles saved before the modem left normal mode, so a job resumed in
+    /// download mode can still put them back afterwards.
+    #[serde(default)]
+    pub apns: Vec<ApnProfile>,
 }
 
 impl Journal {
     /// An empty journal for `image`.
     pub fn new(image: impl Into<String>) -> Self {
-        Journal { image: image.into(), finished: Vec::new() }
+        Journal { image: image.into(), finished: Vec::new(), apns: Vec::new() }
     }
 
     /// Whether partition `code` is already written.

@@ -156,6 +156,9 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             match probe::probe_at(&mut at).await {
                 Ok(()) => {
                     normal = prepare_normal_mode(at, job, track).await?;
+                    // Kept with the journal before the switch: a resumed job restores them.
+                    job.journal.apns = normal.apns.clone();
+                    self.observer.on_event(&Event::Journal(job.journal.clone()));
                     track.enter(Stage::Reconnect { mode: Mode::Download }, &mut self.observer);
                     let wanted = Reconnect {
                         mode: Mode::Download,
@@ -199,10 +202,11 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             check_product(&check_fit(&job.inspection.image.target, &stick), dl.observer())?;
         }
 
+        let saved_apns = job.journal.apns.clone();
         let mut report = Report {
             old_version: normal.identity.map(|i| i.revision),
             new_version: String::new(),
-            backed_up: normal.apns.clone(),
+            backed_up: saved_apns.clone(),
             restored: Vec::new(),
             written: Vec::new(),
             resumed: Vec::new(),
@@ -266,9 +270,9 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         }
         at.log(Level::Info, format!("The modem now runs firmware {}.", report.new_version));
 
-        if !normal.apns.is_empty() {
+        if !saved_apns.is_empty() {
             track.enter(Stage::RestoreSettings, at.observer());
-            report.restored = restore_apns(&mut at, &normal.apns).await?;
+            report.restored = restore_apns(&mut at, &saved_apns).await?;
         }
         Ok(report)
     }

@@ -8,6 +8,8 @@
 
 pub mod balong;
 pub mod digest;
+#[cfg(feature = "fs")]
+pub mod file;
 pub mod flashed;
 pub mod report;
 pub mod source;

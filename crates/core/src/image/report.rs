@@ -107,7 +107,7 @@ impl Serialize for VerificationReport {
 }
 
 /// `n` with thousands separators, as sentences show sizes: `12,345,678`.
-pub(crate) fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -1,12 +1,15 @@
 //! The engine's [`ByteSource`] over files on disk: one file, or the files of a folder
 //! read back to back as if they were one (DESIGN.md "image": nothing is loaded whole).
+//!
+//! Behind the `fs` feature: the engine itself does no IO, but every native user of it
+//! (the CLI, the benchmarks) reads firmware from disk the same way, as espflash puts
+//! its serial port behind a feature.
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use modemflash_core::image::{ByteSource, SourceError};
+use super::{ByteSource, SourceError};
 
 /// One file, read at any offset without moving a cursor.
 #[derive(Debug)]
@@ -34,7 +37,7 @@ impl ByteSource for FileSource {
         if offset.checked_add(buf.len() as u64).is_none_or(|end| end > self.len) {
             return Err(SourceError::OutOfRange { offset, len: buf.len(), size: self.len });
         }
-        self.file.read_exact_at(buf, offset).map_err(|e| {
+        read_exact_at(&self.file, buf, offset).map_err(|e| {
             let path = self.path.display();
             SourceError::Io(match e.kind() {
                 io::ErrorKind::UnexpectedEof => {
@@ -102,6 +105,27 @@ impl ByteSource for FileChain {
         }
         Ok(())
     }
+}
+
+/// Positioned reads, which leave no shared cursor behind.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Positioned reads, which leave no shared cursor behind.
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
