@@ -17,7 +17,7 @@ use core::time::Duration;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::time::Instant;
 
-use crate::download::{Action, DownloadMode, Target};
+use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
 use crate::modem::{NormalMode, PdpContext};
 use crate::profile::Profile;
@@ -64,7 +64,7 @@ pub struct Emission {
 #[derive(Debug)]
 enum Mode {
     Normal(NormalMode),
-    Download(DownloadMode),
+    Download(Box<dyn DownloadDevice>),
     /// Not on the bus: rebooting, re-enumerating or unplugged.
     Absent,
 }
@@ -134,7 +134,7 @@ impl VirtualDongle {
     pub fn in_download_mode(profile: &'static Profile) -> Self {
         let mut d = VirtualDongle::new(profile);
         d.download_flag = true;
-        d.mode = Mode::Download(DownloadMode::new(profile));
+        d.mode = Mode::Download(profile.download_device());
         d
     }
 
@@ -311,7 +311,7 @@ impl VirtualDongle {
 
     fn enumerate(&mut self, boot: Boot, now: Instant) {
         self.mode = match boot {
-            Boot::Download => Mode::Download(DownloadMode::new(self.profile)),
+            Boot::Download => Mode::Download(self.profile.download_device()),
             Boot::Normal => {
                 if std::mem::take(&mut self.flashed) {
                     if let Some(v) = self.flashed_version() {

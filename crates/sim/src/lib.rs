@@ -10,6 +10,7 @@
 //!   USB [`link::Link`], for tests, benchmarks and the page's virtual modem;
 //! - the CLI's `sim --pty` drives the same model in real time on a pseudo-terminal.
 
+pub mod balong;
 pub mod connector;
 pub mod dongle;
 pub mod download;

@@ -123,7 +123,7 @@ impl NormalMode {
         out.echo = echo;
         for line in lines {
             let line = line.trim();
-            out.enter_download |= line.eq_ignore_ascii_case("AT^GODLOAD");
+            out.enter_download |= self.profile.enter_download.iter().any(|c| line.eq_ignore_ascii_case(c));
             out.replies.extend(self.command(iface, line));
         }
         out
@@ -264,7 +264,7 @@ impl NormalMode {
             ]),
             "^DLOADVER?" => ok(&["2.0".into()]),
             // Sets the download flag and reboots (huawei-balong.md §2); the dongle acts on it.
-            "^GODLOAD" => ok(&[]),
+            _ if p.enter_download.iter().any(|c| c.get(2..) == Some(cmd)) => ok(&[]),
             "^DLOADINFO?" => ok(&[
                 format!("swver:{}", revision),
                 "isover:".into(),

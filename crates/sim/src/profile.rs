@@ -5,6 +5,9 @@
 
 use modemflash_core::device::{PortRole, UsbId};
 
+use crate::balong;
+use crate::download::DownloadDevice;
+
 /// How a firmware answers a command it does not know (specs/at-commands.md §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnknownCommand {
@@ -12,6 +15,13 @@ pub enum UnknownCommand {
     Error,
     /// `COMMAND NOT SUPPORT` (older Huawei firmware).
     CommandNotSupport,
+}
+
+/// Which download protocol the stick's boot loader speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BootLoader {
+    /// Huawei Balong download mode (specs/huawei-balong.md §3–§9).
+    Balong,
 }
 
 /// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
@@ -53,7 +63,12 @@ pub struct Profile {
     pub normal_id: UsbId,
     /// Serial interfaces in normal mode.
     pub normal_ports: &'static [(u8, PortRole)],
-    /// USB id in Balong download mode.
+    /// The download protocol of its boot loader.
+    pub boot_loader: BootLoader,
+    /// AT commands (upper case, without `AT`'s CR) that restart it into download mode;
+    /// they are answered `OK` first.
+    pub enter_download: &'static [&'static str],
+    /// USB id in download mode.
     pub download_id: UsbId,
     /// Serial interfaces in download mode.
     pub download_ports: &'static [(u8, PortRole)],
@@ -81,6 +96,8 @@ pub const E3372H: Profile = Profile {
     build_date: "Oct 29 2016, 10:26:44",
     normal_id: UsbId::new(0x12d1, 0x1506),
     normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    boot_loader: BootLoader::Balong,
+    enter_download: &["AT^GODLOAD"],
     download_id: UsbId::new(0x12d1, 0x1c05),
     download_ports: &[(2, PortRole::Download)],
     dload_id: "CL2E3372HM",
@@ -109,6 +126,13 @@ pub fn by_name(name: &str) -> Option<&'static Profile> {
 }
 
 impl Profile {
+    /// A fresh download-mode personality for this stick.
+    pub fn download_device(&'static self) -> Box<dyn DownloadDevice> {
+        match self.boot_loader {
+            BootLoader::Balong => Box::new(balong::DownloadMode::new(self)),
+        }
+    }
+
     /// The interface number that plays `role` in normal mode.
     pub fn interface(&self, role: PortRole) -> Option<u8> {
         self.normal_ports.iter().find(|(_, r)| *r == role).map(|(i, _)| *i)

@@ -7,10 +7,12 @@
 //! modem and what to do next ([`Failure`]); with its journal it resumes at the partition
 //! it stopped in.
 
+mod balong;
 pub mod connector;
 pub mod error;
 pub mod journal;
 pub mod plan;
+pub mod session;
 pub mod stage;
 
 use core::time::Duration;
@@ -21,6 +23,7 @@ pub use connector::{ConnectError, Connector, Reconnect};
 pub use error::{DeviceState, Failure, FlashError, NextStep};
 pub use journal::Journal;
 pub use plan::{Plan, PlanError, PlannedPartition};
+pub use session::{FamilyFacts, Session};
 pub use stage::Stage;
 
 use crate::at::identity::Identity;
@@ -28,12 +31,11 @@ use crate::at::settings::ApnProfile;
 use crate::at::{AtClient, AtError, QUERY_TIMEOUT};
 use crate::device::catalogue::{self, Mode};
 use crate::device::probe::{self, IdentifyError};
-use crate::device::{PortRole, UsbId, Vendor};
+use crate::device::{PortRole, UsbId};
 use crate::event::{Event, Level, Observer};
 use crate::image::balong::fit::{check_fit, StickFacts};
-use crate::image::{ByteSource, FlashedReader, ImageError, Inspection, Outcome, Partition};
+use crate::image::{ByteSource, Inspection, Outcome, TargetFacts};
 use crate::port::{Port, PortError};
-use crate::protocol::balong::{BalongClient, DloadError, BLOCK_SIZE};
 
 /// How long a stick may take to come back in download mode after `AT^GODLOAD`.
 pub const DOWNLOAD_MODE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -146,6 +148,8 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         self.observer.on_event(&Event::Plan(plan.clone()));
         track.enter(Stage::Identify, &mut self.observer);
 
+        let image = &job.inspection.image;
+        let family = FamilyFacts::of(image.family);
         let starts_in_download = job.usb.is_some_and(|id| mode_of(id) == Some(Mode::Download));
         let mut normal = NormalSide::default();
         let port = if starts_in_download {
@@ -155,15 +159,15 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             let mut at = AtClient::new(port, &mut self.observer);
             match probe::probe_at(&mut at).await {
                 Ok(()) => {
-                    normal = prepare_normal_mode(at, job, track).await?;
+                    normal = prepare_normal_mode(at, &image.target, family.enter_download, track).await?;
                     // Kept with the journal before the switch: a resumed job restores them.
                     job.journal.apns = normal.apns.clone();
                     self.observer.on_event(&Event::Journal(job.journal.clone()));
                     track.enter(Stage::Reconnect { mode: Mode::Download }, &mut self.observer);
                     let wanted = Reconnect {
                         mode: Mode::Download,
-                        ids: ids_for(Mode::Download),
-                        role: PortRole::Download,
+                        ids: family.ids(Mode::Download),
+                        role: family.download_role,
                         timeout: DOWNLOAD_MODE_TIMEOUT,
                     };
                     self.connector.reconnect(&wanted).await?
@@ -180,27 +184,10 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         };
 
         track.enter(Stage::Handshake, &mut self.observer);
-        let mut dl = BalongClient::new(port, &mut self.observer);
-        let handshake = match dl.handshake(plan.announce.as_deref()).await {
-            Ok(h) => h,
-            Err(DloadError::NotDownloadMode(_) | DloadError::NoReply { .. }) if normal.identity.is_none() => {
-                return Err(
-                    IdentifyError::NoAtReply { tries: probe::AT_PROBE_TRIES, waited: probe::AT_PROBE_TIMEOUT }.into()
-                );
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let identified = normal.identity.is_some();
+        let announce = plan.announce.as_deref();
+        let mut dl = Session::open(image.family, port, &mut self.observer, announce, &image.target, identified).await?;
         track.state = DeviceState::InDownloadMode;
-        log_to(
-            dl.observer(),
-            Level::Info,
-            format!("Update mode {} answers as {}.", handshake.version, handshake.identity),
-        );
-        if normal.identity.is_none() {
-            let board = handshake.identity.trim_start_matches("HUAWEI").trim();
-            let stick = StickFacts { model: "", revision: "", hardware: Some(board) };
-            check_product(&check_fit(&job.inspection.image.target, &stick), dl.observer())?;
-        }
 
         let saved_apns = job.journal.apns.clone();
         let mut report = Report {
@@ -234,9 +221,9 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
                     total_written,
                     total: plan.bytes_to_write,
                 };
-                match write_partition(&mut dl, &mut job.source, partition, planned, progress).await {
+                match dl.write_partition(&mut job.source, partition, planned, progress).await {
                     Ok(()) => break,
-                    Err(FlashError::Download(e)) if e.restarts_partition() && attempt < PARTITION_ATTEMPTS => {
+                    Err(e) if dl.restarts_partition(&e) && attempt < PARTITION_ATTEMPTS => {
                         log_to(dl.observer(), Level::Warn, format!("{e}; starting {} over.", planned.name));
                         attempt += 1;
                     }
@@ -250,13 +237,17 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         }
 
         track.enter(Stage::Reboot, dl.observer());
-        dl.reset().await?;
+        dl.restart().await?;
         track.state = DeviceState::Updated;
         drop(dl);
 
         track.enter(Stage::Reconnect { mode: Mode::Normal }, &mut self.observer);
-        let wanted =
-            Reconnect { mode: Mode::Normal, ids: ids_for(Mode::Normal), role: PortRole::Pcui, timeout: REBOOT_TIMEOUT };
+        let wanted = Reconnect {
+            mode: Mode::Normal,
+            ids: family.ids(Mode::Normal),
+            role: PortRole::Pcui,
+            timeout: REBOOT_TIMEOUT,
+        };
         let port = self.connector.reconnect(&wanted).await?;
 
         track.enter(Stage::ConfirmVersion, &mut self.observer);
@@ -282,22 +273,23 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
     }
 }
 
-/// Identify, check the fit, back up the settings and send `AT^GODLOAD`.
+/// Identify, check the fit, back up the settings and send the family's `enter` command.
 async fn prepare_normal_mode<P: Port, O: Observer>(
     mut at: AtClient<P, O>,
-    job: &Job<'_, impl ByteSource>,
+    target: &TargetFacts,
+    enter: &str,
     track: &mut Track,
 ) -> Result<NormalSide, FlashError> {
     let identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
-    check_product(&check_fit(&job.inspection.image.target, &StickFacts::from(&identity)), at.observer())?;
+    check_product(&check_fit(target, &StickFacts::from(&identity)), at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
     let apns = at.apn_profiles().await?;
     at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
 
     track.enter(Stage::EnterDownload, at.observer());
-    match at.query("AT^GODLOAD", QUERY_TIMEOUT).await {
+    match at.query(enter, QUERY_TIMEOUT).await {
         // The OK may be lost when the port drops (huawei-balong.md §2): the port
         // vanishing is success too; the reconnect step tells for sure.
         Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
@@ -312,45 +304,6 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
 struct NormalSide {
     identity: Option<Identity>,
     apns: Vec<ApnProfile>,
-}
-
-/// `41`, the blocks streamed from the image, `43`.
-async fn write_partition<P: Port, O: Observer, S: ByteSource>(
-    dl: &mut BalongClient<P, O>,
-    source: &mut S,
-    partition: &Partition,
-    planned: &PlannedPartition,
-    mut progress: Progress,
-) -> Result<(), FlashError> {
-    let size = planned.size as u32; // the plan checked it fits
-    dl.start_partition(planned.code, size).await?;
-    let mut reader = FlashedReader::new(partition);
-    let mut block = vec![0u8; BLOCK_SIZE];
-    let mut n = 1;
-    loop {
-        let len = reader.fill(source, &mut block).await?;
-        if len == 0 {
-            break;
-        }
-        if progress.written + len as u64 > planned.size {
-            break; // more data than the verified size: never send past the partition
-        }
-        dl.write_block(n, &block[..len]).await?;
-        n += 1;
-        progress.written += len as u64;
-        progress.total_written += len as u64;
-        dl.observer().on_event(&Event::Progress(progress));
-    }
-    if progress.written != planned.size {
-        return Err(ImageError::Unpack {
-            index: partition.index,
-            name: partition.name.clone(),
-            reason: format!("it gave {} bytes instead of the verified {}", progress.written, planned.size),
-        }
-        .into());
-    }
-    dl.end_partition(planned.code, size).await?;
-    Ok(())
 }
 
 /// Puts back the saved APN profiles the update changed or removed; returns them.
@@ -404,15 +357,6 @@ fn mode_of(id: UsbId) -> Option<Mode> {
     let mut entries = catalogue::lookup(id);
     let first = entries.next()?.mode;
     entries.all(|e| e.mode == first).then_some(first)
-}
-
-/// Every Huawei USB id of `mode` the catalogue knows.
-fn ids_for(mode: Mode) -> Vec<UsbId> {
-    catalogue::ENTRIES
-        .iter()
-        .filter(|e| e.mode == mode && e.id.vendor() == Some(Vendor::Huawei))
-        .map(|e| e.id)
-        .collect()
 }
 
 /// Versions compare without case and surrounding space.
