@@ -142,7 +142,7 @@ impl FirmwareView {
 mod tests {
     use super::*;
     use futures::executor::block_on;
-    use modemflash_core::image::balong::{inspect, InspectOptions};
+    use modemflash_core::image::{inspect, InspectOptions};
     use modemflash_sim::image::update::stick_update;
     use modemflash_sim::profile::E3372H;
 

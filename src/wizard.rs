@@ -10,7 +10,7 @@ use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::{Event, Observer};
 use modemflash_core::flasher::{Connector, Failure, Flasher, Job, Journal, Plan, Report};
 use modemflash_core::image::balong::fit::{check_fit, StickFacts};
-use modemflash_core::image::balong::{inspect, InspectOptions};
+use modemflash_core::image::{inspect, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest};
 use modemflash_core::port::Port;
 use modemflash_sim::image::update::stick_update;

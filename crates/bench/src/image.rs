@@ -63,7 +63,8 @@ fn bulk_bytes(len: usize, state: &mut u64) -> Vec<u8> {
 mod tests {
     use super::*;
     use futures::executor::block_on;
-    use modemflash_core::image::balong::{inspect, InspectOptions};
+    use modemflash_core::image::balong::inspect;
+    use modemflash_core::image::InspectOptions;
 
     #[test]
     fn a_synthetic_update_verifies_and_has_bulk_partitions() {

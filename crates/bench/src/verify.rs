@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures::executor::block_on;
 use modemflash_core::framing::hdlc::X25;
-use modemflash_core::image::balong::{inspect, InspectOptions};
+use modemflash_core::image::balong::inspect;
+use modemflash_core::image::InspectOptions;
 use modemflash_core::image::{ByteSource, Inspection, Sha256Digest};
 use serde::Serialize;
 

@@ -7,7 +7,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use futures::executor::block_on;
-use modemflash_core::image::balong::{self, FolderFile, InspectOptions};
+use modemflash_core::image::balong::{self, FolderFile};
+use modemflash_core::image::{inspect, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest, SourceError};
 
 use modemflash_core::image::file::{FileChain, FileSource};
@@ -94,7 +95,7 @@ pub fn load(path: &Path, expected_sha256: Option<Sha256Digest>) -> Result<Firmwa
     } else {
         let mut file = FileSource::open(path).map_err(unreadable)?;
         let options = InspectOptions { expected_sha256 };
-        let inspection = block_on(balong::inspect(&mut file, &options)).map_err(read_failed)?;
+        let inspection = block_on(inspect(&mut file, &options)).map_err(read_failed)?;
         Ok(Firmware { inspection, source: FileChain::new([file]) })
     }
 }

@@ -4,8 +4,9 @@
 
 use futures::executor::block_on;
 use modemflash_core::image::balong::fit::{check_fit, StickFacts};
-use modemflash_core::image::balong::{inspect, inspect_folder, FolderFile, InspectOptions};
+use modemflash_core::image::balong::{inspect, inspect_folder, FolderFile};
 use modemflash_core::image::source::CHUNK;
+use modemflash_core::image::InspectOptions;
 use modemflash_core::image::{
     ByteSource, Check, Compression, FlashedReader, Inspection, Layout, Outcome, Partition, Sha256Digest, SourceError,
 };

@@ -8,8 +8,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use futures::executor::block_on;
-use modemflash_core::image::balong::{inspect, InspectOptions};
+use modemflash_core::image::balong::inspect;
 use modemflash_core::image::source::CHUNK;
+use modemflash_core::image::InspectOptions;
 use modemflash_core::image::{ByteSource, Compression, FlashedReader, Partition, Sha256Digest, SourceError};
 use modemflash_sim::image::balong::{BalongImageBuilder, HeaderField};
 use sha2::{Digest, Sha256};

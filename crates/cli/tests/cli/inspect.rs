@@ -1,8 +1,9 @@
 //! `inspect` on synthetic firmware: good, damaged, missing, and split into a folder.
 
 use futures::executor::block_on;
-use modemflash_core::image::balong::{inspect, InspectOptions};
+use modemflash_core::image::balong::inspect;
 use modemflash_core::image::FlashedReader;
+use modemflash_core::image::InspectOptions;
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::E3372H;
 use serde_json::Value;

@@ -21,6 +21,21 @@ pub use flashed::FlashedReader;
 pub use report::{Check, Outcome, VerificationReport};
 pub use source::{ByteSource, SourceError};
 
+/// What the user adds to the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InspectOptions {
+    /// The SHA-256 published with the firmware, when the user entered one.
+    pub expected_sha256: Option<Sha256Digest>,
+}
+
+/// Inspects one firmware file of any supported family, recognised by its content
+/// (a family's module is tried when the file looks like one of its containers; the
+/// Balong container, found by scanning for its magic, is the fallback, whose report
+/// says "not a firmware file" when nothing matches).
+pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptions) -> Result<Inspection, SourceError> {
+    balong::inspect(src, options).await
+}
+
 /// Which family of dongles a firmware image is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -30,17 +30,13 @@ use self::signature::TAIL_LEN;
 use super::flashed::FlashedReader;
 use super::report::{grouped, Check, VerificationReport};
 use super::source::{ByteSource, SourceError};
-use super::{Compression, Family, FirmwareImage, ImageError, Inspection, Layout, Partition, Sha256Digest, TargetFacts};
+use super::{
+    Compression, Family, FirmwareImage, ImageError, InspectOptions, Inspection, Layout, Partition, Sha256Digest,
+    TargetFacts,
+};
 
 pub use chain::MAX_PARTITIONS;
 pub use folder::{inspect_folder, FolderFile};
-
-/// What the user adds to the file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct InspectOptions {
-    /// The SHA-256 published with the firmware, when the user entered one.
-    pub expected_sha256: Option<Sha256Digest>,
-}
 
 /// Inspects a `.bin` file, or an updater `.exe` with the container embedded (§11.1).
 pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptions) -> Result<Inspection, SourceError> {
