@@ -5,8 +5,8 @@
 
 use modemflash_core::device::{PortRole, UsbId};
 
-use crate::balong;
 use crate::download::DownloadDevice;
+use crate::{balong, qdl};
 
 /// How a firmware answers a command it does not know (specs/at-commands.md §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,14 @@ pub enum UnknownCommand {
 pub enum BootLoader {
     /// Huawei Balong download mode (specs/huawei-balong.md §3–§9).
     Balong,
+    /// Sierra QDL boot-and-hold (specs/sierra-cwe-qdl.md §7–§12), accepting the Hello
+    /// versions `min_hello..=max_hello`.
+    SierraQdl {
+        /// Oldest Hello version it accepts.
+        min_hello: u8,
+        /// Newest Hello version it accepts.
+        max_hello: u8,
+    },
 }
 
 /// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
@@ -117,8 +125,48 @@ pub const E3372H_SIGNED: Profile = Profile {
     ..E3372H
 };
 
+/// Sierra Wireless MC7455 (9X30, "MC7710-class" QDL version 6, §9 step 4): AT!BOOTHOLD
+/// into boot-and-hold, USB ids and port roles of at-commands.md §6.3 and
+/// sierra-cwe-qdl.md §7.2. The Balong-only fields are empty.
+pub const MC7455: Profile = Profile {
+    name: "mc7455",
+    description: "Sierra Wireless MC7455 (9X30): AT!BOOTHOLD into QDL boot-and-hold, CWE/SPK/NVU images",
+    manufacturer: "Sierra Wireless, Incorporated",
+    model: "MC7455",
+    revision: "SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09",
+    imei: "359072060000128",
+    imsi: Some("001010123456789"),
+    hardware: "1.0",
+    dashboard: "",
+    build_date: "2017/05/19 06:23:09",
+    normal_id: UsbId::new(0x1199, 0x9071),
+    normal_ports: &[(0, PortRole::Diag), (2, PortRole::Nmea), (3, PortRole::Pcui)],
+    boot_loader: BootLoader::SierraQdl { min_hello: 6, max_hello: 6 },
+    enter_download: &["AT!BOOTHOLD"],
+    download_id: UsbId::new(0x1199, 0x9070),
+    download_ports: &[(0, PortRole::Download)],
+    dload_id: "",
+    signing: Signing::None,
+    apns: &[(1, "IPV4V6", "internet")],
+    unknown_command: UnknownCommand::Error,
+};
+
+/// An older, Gobi-2000-class Sierra module that speaks only QDL version 5 (§9 step 4),
+/// so the client must walk past version 4's refusal.
+pub const MC8355: Profile = Profile {
+    name: "mc8355",
+    description: "Sierra Wireless Gobi-class module (9X15) with QDL version 5 only",
+    model: "MC8355",
+    revision: "SWI9X15C_05.05.58.00 r00000 carmd-fwbuild1 2015/06/10 00:00:00",
+    imei: "359072060000235",
+    normal_id: UsbId::new(0x1199, 0x68a2),
+    boot_loader: BootLoader::SierraQdl { min_hello: 5, max_hello: 5 },
+    download_id: UsbId::new(0x1199, 0x68a8),
+    ..MC7455
+};
+
 /// Every profile, for `sim --help` and the page's virtual modem.
-pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED];
+pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355];
 
 /// A profile by name.
 pub fn by_name(name: &str) -> Option<&'static Profile> {
@@ -130,6 +178,7 @@ impl Profile {
     pub fn download_device(&'static self) -> Box<dyn DownloadDevice> {
         match self.boot_loader {
             BootLoader::Balong => Box::new(balong::DownloadMode::new(self)),
+            BootLoader::SierraQdl { .. } => Box::new(qdl::DownloadMode::new(self)),
         }
     }
 

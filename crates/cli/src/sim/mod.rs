@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use modemflash_core::device::PortRole;
-use modemflash_sim::image::update::stick_update;
+use modemflash_sim::image::update::{default_version, update_file};
 use modemflash_sim::profile::{self, Profile, PROFILES};
 use modemflash_sim::{Sim, VirtualDongle};
 
@@ -48,9 +48,10 @@ pub struct SimArgs {
     /// try `flash` (and the page) against the virtual dongle with. Never a vendor's.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["interface", "role", "link"])]
     write_update: Option<PathBuf>,
-    /// With --write-update: the firmware version the update installs.
-    #[arg(long, value_name = "VERSION", default_value = "22.333.01.00.00", requires = "write_update")]
-    firmware_version: String,
+    /// With --write-update: the firmware version the update installs (default: one the
+    /// profile's family writes, 22.333.01.00.00 for Huawei, 02.30.01.01 for Sierra).
+    #[arg(long, value_name = "VERSION", requires = "write_update")]
+    firmware_version: Option<String>,
     /// With --write-update: about how many bytes the update flashes.
     #[arg(long, value_name = "BYTES", default_value_t = 1_000_000, requires = "write_update")]
     size: usize,
@@ -65,7 +66,8 @@ pub struct SimArgs {
 enum StartMode {
     /// Normal firmware: AT, data and diagnostics ports.
     Normal,
-    /// Balong download mode: the download port only (`--pty` serves it).
+    /// Download mode (Balong download mode, Sierra boot-and-hold): the download port
+    /// only (`--pty` serves it).
     Download,
 }
 
@@ -93,7 +95,8 @@ impl From<Role> for PortRole {
 /// Runs `sim` until SIGINT/SIGTERM (`--pty`) or the end of stdin (`--bridge`).
 pub fn run(args: &SimArgs) -> ExitCode {
     if let Some(path) = &args.write_update {
-        let bytes = stick_update(args.profile, &args.firmware_version, args.size).build();
+        let version = args.firmware_version.as_deref().unwrap_or_else(|| default_version(args.profile));
+        let bytes = update_file(args.profile, version, args.size);
         return match std::fs::write(path, &bytes) {
             Ok(()) => {
                 println!("{}", path.display());

@@ -1,7 +1,8 @@
 //! The catalogue of known dongles: one row per product and mode.
 //!
 //! Facts come from the family specs (USB ids in specs/huawei-balong.md §13, port roles
-//! in §13.2 and at-commands.md). Adding a dongle is adding a row.
+//! in §13.2 and at-commands.md; Sierra ids in at-commands.md §6.3 and
+//! sierra-cwe-qdl.md §7.2). Adding a dongle is adding a row.
 
 use serde::Serialize;
 
@@ -63,7 +64,43 @@ pub const ENTRIES: &[Entry] = &[
         mode: Mode::BootRom,
         ports: &[(0, PortRole::BootRom)],
     },
+    Entry {
+        id: UsbId::new(0x1199, 0x9071),
+        products: "Sierra Wireless MC7455, MC7430 (9X30)",
+        mode: Mode::Normal,
+        ports: &[(0, PortRole::Diag), (2, PortRole::Nmea), (3, PortRole::Pcui)],
+    },
+    Entry {
+        id: UsbId::new(0x1199, 0x9091),
+        products: "Sierra Wireless EM7565",
+        mode: Mode::Normal,
+        ports: &[(0, PortRole::Diag), (2, PortRole::Nmea), (3, PortRole::Pcui)],
+    },
+    Entry {
+        id: UsbId::new(0x1199, 0x68a2),
+        products: "Sierra Wireless MC7710, MC8355-class (9X15)",
+        mode: Mode::Normal,
+        ports: &[(0, PortRole::Diag), (2, PortRole::Nmea), (3, PortRole::Pcui)],
+    },
+    Entry { id: UsbId::new(0x1199, 0x68a4), products: SIERRA_QDL, mode: Mode::Download, ports: SIERRA_QDL_PORT },
+    Entry { id: UsbId::new(0x1199, 0x68a8), products: SIERRA_QDL, mode: Mode::Download, ports: SIERRA_QDL_PORT },
+    Entry { id: UsbId::new(0x1199, 0x9010), products: SIERRA_QDL, mode: Mode::Download, ports: SIERRA_QDL_PORT },
+    Entry { id: UsbId::new(0x1199, 0x9012), products: SIERRA_QDL, mode: Mode::Download, ports: SIERRA_QDL_PORT },
+    Entry { id: UsbId::new(0x1199, 0x9014), products: SIERRA_QDL, mode: Mode::Download, ports: SIERRA_QDL_PORT },
+    Entry { id: UsbId::new(0x1199, 0x9018), products: SIERRA_QDL, mode: Mode::Download, ports: SIERRA_QDL_PORT },
+    Entry {
+        id: UsbId::new(0x1199, 0x9070),
+        products: "Sierra Wireless 9X30 modules in boot-and-hold (QDL)",
+        mode: Mode::Download,
+        ports: SIERRA_QDL_PORT,
+    },
 ];
+
+/// Sierra QDL ids of qcserial (specs/sierra-cwe-qdl.md §7.2).
+const SIERRA_QDL: &str = "Sierra Wireless modules in boot-and-hold (QDL)";
+
+/// A QDL device has exactly one interface (§7.2).
+const SIERRA_QDL_PORT: &[(u8, PortRole)] = &[(0, PortRole::Download)];
 
 /// The catalogue rows for `id`.
 pub fn lookup(id: UsbId) -> impl Iterator<Item = &'static Entry> {

@@ -9,6 +9,7 @@ use crate::at::AtError;
 use crate::device::probe::IdentifyError;
 use crate::image::ImageError;
 use crate::protocol::balong::DloadError;
+use crate::protocol::qdl::QdlError;
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +29,9 @@ pub enum FlashError {
     /// The download protocol failed.
     #[error(transparent)]
     Download(#[from] DloadError),
+    /// The Sierra QDL download failed.
+    #[error(transparent)]
+    Qdl(#[from] QdlError),
     /// The modem did not come back after a restart.
     #[error(transparent)]
     Reconnect(#[from] ConnectError),

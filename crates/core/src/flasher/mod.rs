@@ -12,6 +12,7 @@ pub mod connector;
 pub mod error;
 pub mod journal;
 pub mod plan;
+mod qdl;
 pub mod session;
 pub mod stage;
 
@@ -33,7 +34,6 @@ use crate::device::catalogue::{self, Mode};
 use crate::device::probe::{self, IdentifyError};
 use crate::device::{PortRole, UsbId};
 use crate::event::{Event, Level, Observer};
-use crate::image::balong::fit::{check_fit, StickFacts};
 use crate::image::{ByteSource, Inspection, Outcome, TargetFacts};
 use crate::port::{Port, PortError};
 
@@ -159,7 +159,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             let mut at = AtClient::new(port, &mut self.observer);
             match probe::probe_at(&mut at).await {
                 Ok(()) => {
-                    normal = prepare_normal_mode(at, &image.target, family.enter_download, track).await?;
+                    normal = prepare_normal_mode(at, &image.target, &family, track).await?;
                     // Kept with the journal before the switch: a resumed job restores them.
                     job.journal.apns = normal.apns.clone();
                     self.observer.on_event(&Event::Journal(job.journal.clone()));
@@ -255,7 +255,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         probe::probe_at(&mut at).await?;
         report.new_version = at.revision().await?;
         if let Some(expected) = &plan.expected_version {
-            if !same_version(expected, &report.new_version) {
+            if !(family.same_version)(expected, &report.new_version) {
                 return Err(FlashError::VersionMismatch { expected: expected.clone(), found: report.new_version });
             }
         }
@@ -277,19 +277,19 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
 async fn prepare_normal_mode<P: Port, O: Observer>(
     mut at: AtClient<P, O>,
     target: &TargetFacts,
-    enter: &str,
+    family: &FamilyFacts,
     track: &mut Track,
 ) -> Result<NormalSide, FlashError> {
     let identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
-    check_product(&check_fit(target, &StickFacts::from(&identity)), at.observer())?;
+    check_product(&(family.fit)(target, &identity), at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
     let apns = at.apn_profiles().await?;
     at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
 
     track.enter(Stage::EnterDownload, at.observer());
-    match at.query(enter, QUERY_TIMEOUT).await {
+    match at.query(family.enter_download, QUERY_TIMEOUT).await {
         // The OK may be lost when the port drops (huawei-balong.md §2): the port
         // vanishing is success too; the reconnect step tells for sure.
         Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
@@ -357,9 +357,4 @@ fn mode_of(id: UsbId) -> Option<Mode> {
     let mut entries = catalogue::lookup(id);
     let first = entries.next()?.mode;
     entries.all(|e| e.mode == first).then_some(first)
-}
-
-/// Versions compare without case and surrounding space.
-fn same_version(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
 }

@@ -3,16 +3,19 @@
 //! the same four steps (open, write a partition, restart, retry rule); this enum
 //! dispatches to them, so adding a family is adding a variant and its module.
 
-use super::{balong, FlashError, PlannedPartition, Progress};
+use super::{balong, qdl, FlashError, PlannedPartition, Progress};
+use crate::at::identity::Identity;
 use crate::device::catalogue::{self, Mode};
 use crate::device::{PortRole, UsbId, Vendor};
 use crate::event::Observer;
-use crate::image::{ByteSource, Family, Partition, TargetFacts};
+use crate::image::balong::fit::StickFacts;
+use crate::image::{cwe, ByteSource, Check, Family, Partition, TargetFacts};
 use crate::port::Port;
 use crate::protocol::balong::BalongClient;
+use crate::protocol::qdl::QdlClient;
 
 /// What the flasher needs to know of a family before a session exists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct FamilyFacts {
     /// The AT command that restarts a stick into download mode.
     pub enter_download: &'static str,
@@ -20,6 +23,10 @@ pub struct FamilyFacts {
     pub vendor: Vendor,
     /// The port a session talks to in download mode.
     pub download_role: PortRole,
+    /// The fit check of an image's target against the modem identified in normal mode.
+    pub fit: fn(&TargetFacts, &Identity) -> Check,
+    /// Whether the revision the modem reports after the update is the image's version.
+    pub same_version: fn(expected: &str, reported: &str) -> bool,
 }
 
 impl FamilyFacts {
@@ -30,6 +37,15 @@ impl FamilyFacts {
                 enter_download: balong::ENTER_DOWNLOAD,
                 vendor: Vendor::Huawei,
                 download_role: PortRole::Download,
+                fit: |target, identity| crate::image::balong::fit::check_fit(target, &StickFacts::from(identity)),
+                same_version: |expected, reported| expected.trim().eq_ignore_ascii_case(reported.trim()),
+            },
+            Family::SierraCwe => FamilyFacts {
+                enter_download: qdl::ENTER_DOWNLOAD,
+                vendor: Vendor::Sierra,
+                download_role: PortRole::Download,
+                fit: cwe::check_fit,
+                same_version: cwe::same_version,
             },
         }
     }
@@ -48,6 +64,8 @@ impl FamilyFacts {
 pub enum Session<P, O> {
     /// Huawei Balong download mode.
     Balong(BalongClient<P, O>),
+    /// Sierra QDL (boot and hold).
+    Qdl(QdlClient<P, O>),
 }
 
 impl<P: Port, O: Observer> Session<P, O> {
@@ -65,6 +83,7 @@ impl<P: Port, O: Observer> Session<P, O> {
             Family::HuaweiBalong => {
                 Ok(Session::Balong(balong::open(port, observer, announce, target, identified).await?))
             }
+            Family::SierraCwe => Ok(Session::Qdl(qdl::open(port, observer, identified).await?)),
         }
     }
 
@@ -78,6 +97,7 @@ impl<P: Port, O: Observer> Session<P, O> {
     ) -> Result<(), FlashError> {
         match self {
             Session::Balong(dl) => balong::write_partition(dl, source, partition, planned, progress).await,
+            Session::Qdl(dl) => qdl::write_partition(dl, source, partition, planned, progress).await,
         }
     }
 
@@ -85,6 +105,7 @@ impl<P: Port, O: Observer> Session<P, O> {
     pub fn restarts_partition(&self, error: &FlashError) -> bool {
         match self {
             Session::Balong(_) => balong::restarts_partition(error),
+            Session::Qdl(_) => qdl::restarts_partition(error),
         }
     }
 
@@ -92,6 +113,7 @@ impl<P: Port, O: Observer> Session<P, O> {
     pub async fn restart(&mut self) -> Result<(), FlashError> {
         match self {
             Session::Balong(dl) => Ok(dl.reset().await?),
+            Session::Qdl(dl) => Ok(dl.reset().await?),
         }
     }
 
@@ -99,6 +121,7 @@ impl<P: Port, O: Observer> Session<P, O> {
     pub fn observer(&mut self) -> &mut O {
         match self {
             Session::Balong(dl) => dl.observer(),
+            Session::Qdl(dl) => dl.observer(),
         }
     }
 }

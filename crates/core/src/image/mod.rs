@@ -7,6 +7,7 @@
 //! allocation.
 
 pub mod balong;
+pub mod cwe;
 pub mod digest;
 #[cfg(feature = "fs")]
 pub mod file;
@@ -29,10 +30,14 @@ pub struct InspectOptions {
 }
 
 /// Inspects one firmware file of any supported family, recognised by its content
-/// (a family's module is tried when the file looks like one of its containers; the
-/// Balong container, found by scanning for its magic, is the fallback, whose report
-/// says "not a firmware file" when nothing matches).
+/// (a family's module is tried when the file looks like one of its containers: a
+/// Sierra CWE header at byte 0, [`cwe::recognise`]; the Balong container, found by
+/// scanning for its magic, is the fallback, whose report says "not a firmware file"
+/// when nothing matches).
 pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptions) -> Result<Inspection, SourceError> {
+    if cwe::recognise(src).await? {
+        return cwe::inspect(src, options).await;
+    }
     balong::inspect(src, options).await
 }
 
@@ -42,6 +47,8 @@ pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptio
 pub enum Family {
     /// Huawei Balong `.bin`/`.exe` (specs/huawei-balong.md §11).
     HuaweiBalong,
+    /// Sierra Wireless `.cwe`/`.nvu`/`.spk` (specs/sierra-cwe-qdl.md §1–§4).
+    SierraCwe,
 }
 
 /// How the image is laid out on disk.

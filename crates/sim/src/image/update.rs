@@ -6,7 +6,7 @@ use modemflash_core::image::balong::signature::KEY_HASH_LEN;
 
 use super::balong::BalongImageBuilder;
 use crate::dongle::VERSION_MARKER;
-use crate::profile::{Profile, Signing};
+use crate::profile::{BootLoader, Profile, Signing};
 
 /// Partition codes of a stick update, in flashing order, with how each is packed.
 const PARTITIONS: &[(u32, Packing, usize)] = &[
@@ -62,8 +62,25 @@ pub fn stick_update(profile: &Profile, version: &str, size: usize) -> BalongImag
     builder
 }
 
+/// The version `modemflash sim --write-update` installs unless told otherwise: one the
+/// profile's family writes (Balong `NN.NNN.NN.NN.NN`, Sierra `NN.NN.NN.NN`).
+pub fn default_version(profile: &Profile) -> &'static str {
+    match profile.boot_loader {
+        BootLoader::Balong => "22.333.01.00.00",
+        BootLoader::SierraQdl { .. } => "02.30.01.01",
+    }
+}
+
+/// A complete update file for `profile`'s dongle: a Balong `.bin` or a Sierra `.spk`.
+pub fn update_file(profile: &Profile, version: &str, size: usize) -> Vec<u8> {
+    match profile.boot_loader {
+        BootLoader::Balong => stick_update(profile, version, size).build(),
+        BootLoader::SierraQdl { .. } => super::cwe::module_update(profile, version, size).build(),
+    }
+}
+
 /// Bytes that look like firmware to a compressor: code-like runs and tables, not noise.
-fn firmware_bytes(len: usize, mut state: u64) -> Vec<u8> {
+pub(crate) fn firmware_bytes(len: usize, mut state: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(len);
     while out.len() < len {
         state ^= state << 13;
@@ -80,7 +97,7 @@ fn firmware_bytes(len: usize, mut state: u64) -> Vec<u8> {
     out
 }
 
-fn seed(version: &str, partition: usize) -> u64 {
+pub(crate) fn seed(version: &str, partition: usize) -> u64 {
     version
         .bytes()
         .fold(0x9E37_79B9_7F4A_7C15 ^ partition as u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))
