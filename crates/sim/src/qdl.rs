@@ -4,7 +4,9 @@
 //! - two kinds of input: HDLC frames (bad FCS → Error 0x17) and, while an image is
 //!   open, raw `27` write headers followed by exactly `length` raw bytes (§8.1; a bad
 //!   header CRC → Error 0x17 and the rest of that transfer is dropped);
-//! - `IDLE → (70: ACK) → HELLO_OK → OPEN → WRITING → CLOSED → … → RESET`; out of order →
+//! - `IDLE → (70: ACK) → HELLO_OK → OPEN → WRITING → CLOSED → … → RESET`; a Hello
+//!   abandons an open image (so a second run after a failed write works, §9 step 8);
+//!   out of order →
 //!   Error 0x0F, unknown command → Error 0x16, a repeated `70` → Error 0x16 (§9 step 8),
 //!   a Hello without a version of the profile → Error 0x11 ("bad feature bits": the
 //!   spec names no code, reading);
@@ -208,7 +210,6 @@ impl DownloadMode {
             },
             _ if matches!(self.phase, Phase::Idle) => out_of_sequence,
             op::HELLO if p.len() < 36 => Some(Reply::Error(ErrorCode::BAD_LENGTH)),
-            op::HELLO if matches!(self.phase, Phase::Open(_)) => out_of_sequence,
             op::HELLO => {
                 let (host_max, host_min) = (p[33], p[34]);
                 let (min, max) = self.versions();
