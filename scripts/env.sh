@@ -6,6 +6,7 @@
 #   - trunk 0.21.14 (0.22 needs a newer rustc), installed once with --locked
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock (without --locked)
 #   - Debian chromium + chromium-driver (browser tests)
+#   - Debian libqmi-utils (qmi-firmware-update, the CWE oracle of the native tests)
 #   - npm packages: playwright-core (no browser download) and binaryen 132 (wasm-opt)
 # The cargo target directory lives outside the clone so a fresh clone reuses builds.
 
@@ -60,6 +61,18 @@ ensure_chromium() {
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  fi
+}
+
+# The CWE oracle test (crates/core/tests/cwe_oracle.rs) compares our verdicts with
+# Debian's qmi-firmware-update --verify (sierra-cwe-qdl.md §5).
+ensure_libqmi() {
+  if ! command -v qmi-firmware-update >/dev/null 2>&1; then
+    step "installing Debian libqmi-utils (qmi-firmware-update, the CWE test oracle)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libqmi-utils
   fi
 }
 

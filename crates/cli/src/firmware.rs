@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use futures::executor::block_on;
 use modemflash_core::image::balong::{self, FolderFile};
-use modemflash_core::image::{inspect, InspectOptions};
+use modemflash_core::image::cwe::{self, tree::CweNode};
+use modemflash_core::image::{inspect, Family, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest, SourceError};
 
 use modemflash_core::image::file::{FileChain, FileSource};
@@ -19,6 +20,8 @@ pub struct Firmware {
     pub inspection: Inspection,
     /// The file, or the folder's files back to back.
     pub source: FileChain,
+    /// A Sierra CWE file's tree of nested images, in pre-order (empty for other families).
+    pub nested: Vec<CweNode>,
 }
 
 /// Why a firmware file or folder could not be read at all (exit status 2).
@@ -91,12 +94,17 @@ pub fn load(path: &Path, expected_sha256: Option<Sha256Digest>) -> Result<Firmwa
         let mut files = folder_files(path).map_err(unreadable)?;
         let inspection = block_on(balong::inspect_folder(&mut files)).map_err(read_failed)?;
         let source = FileChain::new(files.into_iter().map(|f| f.source));
-        Ok(Firmware { inspection, source })
+        Ok(Firmware { inspection, source, nested: Vec::new() })
     } else {
         let mut file = FileSource::open(path).map_err(unreadable)?;
         let options = InspectOptions { expected_sha256 };
         let inspection = block_on(inspect(&mut file, &options)).map_err(read_failed)?;
-        Ok(Firmware { inspection, source: FileChain::new([file]) })
+        let nested = if inspection.image.family == Family::SierraCwe {
+            block_on(cwe::images(&mut file)).map_err(read_failed)?
+        } else {
+            Vec::new()
+        };
+        Ok(Firmware { inspection, source: FileChain::new([file]), nested })
     }
 }
 

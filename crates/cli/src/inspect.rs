@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use modemflash_core::image::cwe::tree::CweNode;
 use modemflash_core::image::{
     Check, Compression, FirmwareImage, Inspection, Layout, Outcome, Sha256Digest, VerificationReport,
 };
@@ -50,10 +51,10 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     };
     let inspection = &firmware.inspection;
     if args.json {
-        let document = Document::new(&args.path, inspection);
+        let document = Document::new(&args.path, inspection, &firmware.nested);
         println!("{}", serde_json::to_string_pretty(&document).expect("an inspection always serializes"));
     } else {
-        print!("{}", Summary { path: &args.path, inspection });
+        print!("{}", Summary { path: &args.path, inspection, nested: &firmware.nested });
     }
     refusal(&inspection.report).map_or(ExitCode::SUCCESS, |reason| output::failure(reason, Some(REFUSED_NEXT_STEP)))
 }
@@ -86,11 +87,47 @@ struct Document<'a> {
     image: &'a FirmwareImage,
     report: &'a VerificationReport,
     verdict: Verdict,
+    /// A Sierra CWE file's nested images, in pre-order; absent for other families.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    nested: Vec<NestedImage>,
+}
+
+/// One image of a CWE tree in the `--json` document.
+#[derive(Debug, Serialize)]
+struct NestedImage {
+    /// Position as `qmi-firmware-update` numbers it: `0.1.0`.
+    id: String,
+    /// Image type, e.g. `APPL`.
+    #[serde(rename = "type")]
+    image_type: String,
+    /// Product type, e.g. `9X30`.
+    product: String,
+    /// Bytes after its header.
+    size: u32,
+    /// Version text.
+    version: String,
+    /// Release date text.
+    date: String,
+}
+
+impl From<&CweNode> for NestedImage {
+    fn from(node: &CweNode) -> Self {
+        let h = &node.header;
+        NestedImage {
+            id: node.id(),
+            image_type: h.type_text(),
+            product: h.product_text(),
+            size: h.image_sz,
+            version: h.version_text(),
+            date: h.date_text(),
+        }
+    }
 }
 
 impl<'a> Document<'a> {
-    fn new(path: &Path, inspection: &'a Inspection) -> Self {
+    fn new(path: &Path, inspection: &'a Inspection, nested: &[CweNode]) -> Self {
         Document {
+            nested: nested.iter().map(NestedImage::from).collect(),
             file: path.display().to_string(),
             image: &inspection.image,
             report: &inspection.report,
@@ -105,6 +142,8 @@ pub struct Summary<'a> {
     pub path: &'a Path,
     /// What to show.
     pub inspection: &'a Inspection,
+    /// A CWE file's nested images (empty for other families).
+    pub nested: &'a [CweNode],
 }
 
 impl fmt::Display for Summary<'_> {
@@ -124,6 +163,11 @@ impl fmt::Display for Summary<'_> {
         writeln!(f, "Partitions:")?;
         f.write_str(&partition_table(self.inspection))?;
         writeln!(f)?;
+        if !self.nested.is_empty() {
+            writeln!(f, "Nested images:")?;
+            f.write_str(&image_tree(self.nested))?;
+            writeln!(f)?;
+        }
         writeln!(f, "Verification:")?;
         for check in report.checks() {
             writeln!(f, "  {} {}", mark(check.outcome), check.sentence)?;
@@ -233,6 +277,26 @@ fn partition_table(inspection: &Inspection) -> String {
     line(&header);
     for row in &rows {
         line(&row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+/// A CWE file's images as an indented tree, one line each (specs/sierra-cwe-qdl.md §2.1):
+/// id, type, product, size and version, indented two spaces per level.
+fn image_tree(nodes: &[CweNode]) -> String {
+    let id_width = nodes.iter().map(|n| 2 * n.depth() + n.id().len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for node in nodes {
+        let h = &node.header;
+        let id = format!("{}{}", "  ".repeat(node.depth()), node.id());
+        let _ = writeln!(
+            out,
+            "  {id:<id_width$}  {:<4}  {:<4}  {:>13} bytes  {}",
+            h.type_text().escape_debug(),
+            h.product_text().escape_debug(),
+            grouped(u64::from(h.image_sz)),
+            h.version_text().escape_debug()
+        );
     }
     out
 }

@@ -154,3 +154,44 @@ fn sim_writes_an_update_that_inspect_accepts() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", out.stderr);
     assert_eq!(json_of(&out.stdout)["image"]["target"]["version"], "22.400.01.00.00");
 }
+
+#[test]
+fn a_sierra_package_written_by_the_sim_passes_and_shows_its_nested_images() {
+    let dir = TempDir::new("inspect-sierra");
+    let file = dir.join("mc7455.spk");
+    let written = run(&["sim", "--profile", "mc7455", "--write-update", arg(&file)], STARTUP);
+    assert_eq!(written.status.code(), Some(0), "stderr: {}", written.stderr);
+
+    let out = run(&["inspect", arg(&file), "--json"], STARTUP);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", out.stderr);
+    let doc = json_of(&out.stdout);
+    assert_eq!(doc["image"]["family"], "sierra-cwe");
+    assert_eq!(doc["image"]["target"]["version"], "02.30.01.01");
+    let nested: Vec<String> = doc["nested"]
+        .as_array()
+        .expect("the nested images")
+        .iter()
+        .map(|n| format!("{} {}", n["id"].as_str().unwrap(), n["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(nested, ["0 SPKG", "0.0 BOOT", "0.0.0 APBL", "0.1 APPL", "0.2 MODM"]);
+
+    let text = run(&["inspect", arg(&file)], STARTUP);
+    assert_eq!(text.status.code(), Some(0), "stderr: {}", text.stderr);
+    for expected in ["Nested images:", "\n    0.0      BOOT  9X30", "\n      0.0.0  APBL", "53504b47", "✓ ok"] {
+        assert!(text.stdout.contains(expected), "{expected:?} missing from:\n{}", text.stdout);
+    }
+}
+
+#[test]
+fn a_damaged_sierra_package_fails_naming_the_image() {
+    let dir = TempDir::new("inspect-sierra-damaged");
+    let mut bytes =
+        modemflash_sim::image::cwe::module_update(&modemflash_sim::profile::MC7455, "02.30.01.01", 5000).build();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let file = dir.write("damaged.spk", &bytes);
+    let out = run(&["inspect", &file], STARTUP);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.contains("✗ The data checksum of image 0.2 (MODM) is wrong"), "{}", out.stdout);
+    assert!(out.stderr.contains("image-crc"), "{}", out.stderr);
+}

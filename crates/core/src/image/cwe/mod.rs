@@ -147,36 +147,45 @@ struct Findings {
     failures: Vec<(usize, Check)>,
 }
 
-/// Order and "all passed" sentences of the per-image checks.
-const PER_IMAGE: [(&str, &str); 9] = [
-    ("image-size", "announce a size that is not zero"),
-    ("header-strings", "have readable type, product, version and date fields"),
-    ("header-revision", "have header revision 3"),
-    ("image-type", "have an image type Sierra modules know"),
-    ("product-type", "name a product of four printable characters"),
-    ("psb-crc", "have a correct header checksum (PSB CRC)"),
-    ("image-crc", "have a correct data checksum (image CRC)"),
-    ("image-options", "are neither compressed nor encrypted"),
-    ("appl-signature", "carry the application signature 1 where they are APPL images"),
+/// Order and "all passed" sentences (one image, several images) of the per-image checks.
+const PER_IMAGE: [(&str, &str, &str); 9] = [
+    ("image-size", "announces a size that is not zero", "announce a size that is not zero"),
+    (
+        "header-strings",
+        "has readable type, product, version and date fields",
+        "have readable type, product, version and date fields",
+    ),
+    ("header-revision", "has header revision 3", "have header revision 3"),
+    ("image-type", "has an image type Sierra modules know", "have an image type Sierra modules know"),
+    ("product-type", "names a product of four printable characters", "name a product of four printable characters"),
+    ("psb-crc", "has a correct header checksum (PSB CRC)", "have a correct header checksum (PSB CRC)"),
+    ("image-crc", "has a correct data checksum (image CRC)", "have a correct data checksum (image CRC)"),
+    ("image-options", "is neither compressed nor encrypted", "are neither compressed nor encrypted"),
+    (
+        "appl-signature",
+        "carries the application signature 1 if it is an APPL image",
+        "carry the application signature 1 where they are APPL images",
+    ),
 ];
 
 impl Findings {
     fn fail(&mut self, id: &'static str, sentence: String) {
-        let order = PER_IMAGE.iter().position(|(i, _)| *i == id).unwrap_or(PER_IMAGE.len());
+        let order = PER_IMAGE.iter().position(|(i, ..)| *i == id).unwrap_or(PER_IMAGE.len());
         self.failures.push((order, Check::fail(id, sentence)));
     }
 
+    /// Every per-image check concerns the file's one partition (the top image and all
+    /// it nests).
     fn into_report(mut self, images: usize, report: &mut VerificationReport) {
         self.failures.sort_by_key(|(order, _)| *order);
-        for (id, all) in PER_IMAGE {
+        for (id, one, all) in PER_IMAGE {
             let failed: Vec<_> = self.failures.iter().filter(|(_, c)| c.id == id).map(|(_, c)| c.clone()).collect();
             if failed.is_empty() {
-                let which = if images == 1 { "The image".to_string() } else { format!("All {images} images") };
-                let all =
-                    if images == 1 { all.replacen("have", "has", 1).replacen("are", "is", 1) } else { all.into() };
-                report.push(Check::pass(id, format!("{which} {all}.")));
+                let sentence =
+                    if images == 1 { format!("The image {one}.") } else { format!("All {images} images {all}.") };
+                report.push(Check::pass(id, sentence).on_partition(0));
             } else {
-                failed.into_iter().for_each(|c| report.push(c));
+                failed.into_iter().for_each(|c| report.push(c.on_partition(0)));
             }
         }
     }
@@ -251,8 +260,12 @@ async fn node_checks<S: ByteSource + ?Sized>(
             ),
         );
     }
-    // The image CRC covers bytes that exist; a truncated image is the size checks' finding.
-    if h.misc_opts & OPT_COMPRESS == 0 && h.image_sz > 0 && node.end() <= len {
+    if h.misc_opts & OPT_COMPRESS == 0 && h.image_sz > 0 && node.end() > len {
+        findings.fail(
+            "image-crc",
+            format!("The data checksum of {who} cannot be checked: the file ends before its data does. {DAMAGED}"),
+        );
+    } else if h.misc_opts & OPT_COMPRESS == 0 && h.image_sz > 0 {
         let computed = image_crc(src, node).await?;
         if computed != h.image_crc {
             findings.fail(
