@@ -63,7 +63,7 @@ pub fn FirmwarePanel(
                 <input
                     id="firmware-input"
                     type="file"
-                    accept=".bin,.exe,.BIN,.EXE,.app,.APP"
+                    accept=".bin,.exe,.BIN,.EXE,.app,.APP,.cwe,.spk,.nvu,.CWE,.SPK,.NVU"
                     data-testid="firmware-input"
                     disabled=move || busy.get()
                     on:change=pick

@@ -137,3 +137,26 @@ fn firmware_for_another_stick_is_refused_and_the_stick_stays_in_normal_mode() {
     assert!(identified.status.success(), "{}", identified.stderr);
     assert!(identified.stdout.contains("\"revision\": \"22.315.01.00.00\""), "{}", identified.stdout);
 }
+
+#[test]
+fn flashes_the_virtual_mc7455_over_qdl() {
+    let dir = TempDir::new("flash-mc7455");
+    let update = modemflash_sim::image::cwe::module_update(&modemflash_sim::profile::MC7455, "02.30.01.01", 1_500_000);
+    let file = dir.write("update.spk", &update.build());
+    let state = dir.join("state");
+    let link = arg(&dir.join("modem")).to_string();
+    let mut sim = Running::start(&["sim", "--pty", "--profile", "mc7455", "--link", &link]);
+    assert!(sim.line(STARTUP).starts_with("/dev/"));
+
+    let out = run_with_env(&["flash", "--port", &link, &file, "--yes"], &[("XDG_STATE_HOME", &state)], FLASH);
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("now runs firmware SWI9X30C_02.30.01.01 "), "{}", out.stdout);
+    assert!(out.stdout.contains("restored 1 (internet)"), "the APN came back:\n{}", out.stdout);
+    for stage in ["» Waiting for the modem in update mode", "» Writing SPKG (1 of 1)", "100% written", "» Done"] {
+        assert!(out.stderr.contains(stage), "{stage:?} missing from the plain progress:\n{}", out.stderr);
+    }
+    for mode in ["boot-and-hold", "normal"] {
+        let pty = sim.line(STARTUP);
+        assert!(pty.starts_with("/dev/"), "a new pty path in {mode} mode, got {pty:?}");
+    }
+}

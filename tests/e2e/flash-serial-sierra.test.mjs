@@ -1,0 +1,85 @@
+// Issue 5 through the real Web Serial code path: a virtual Sierra MC7455 behind the
+// test-only navigator.serial. AT!BOOTHOLD re-enumerates it as the single-interface QDL
+// device (1199:9070), the page asks for that port, downloads the .spk over QDL, and the
+// module comes back in normal mode (1199:9071) with the new version.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { serveDist } from './support/server.mjs';
+import { openBrowser, bridgeToSim } from './support/browser.mjs';
+import { SimBridge, MODEMFLASH_BIN } from './support/sim-bridge.mjs';
+import { WizardPage } from './pages/wizard-page.mjs';
+
+const NEW_VERSION = '02.30.01.01';
+let server;
+let firmware;
+
+before(async () => {
+  server = await serveDist(path.resolve('dist'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mf-fw-'));
+  firmware = path.join(dir, `MC7455-${NEW_VERSION}.spk`);
+  execFileSync(MODEMFLASH_BIN, [
+    'sim', '--profile', 'mc7455', '--write-update', firmware, '--firmware-version', NEW_VERSION, '--size', '2500000',
+  ]);
+});
+after(async () => {
+  await server?.close();
+});
+
+/** The ports of the bridge's ready event, as the fake navigator.serial lists them. */
+function serialConfig(ready, pickRole) {
+  const [vid, pid] = ready.usb.split(':').map((h) => parseInt(h, 16));
+  const ports = ready.ports.map((p) => ({ usbVendorId: vid, usbProductId: pid, interface: p.interface, role: p.role }));
+  return { ports, choose: ports.findIndex((p) => p.role === pickRole), pick: ['download', 'pcui'] };
+}
+
+test('updates a Sierra module through Web Serial over QDL', { timeout: 150_000 }, async () => {
+  const sim = await SimBridge.start('mc7455');
+  const browser = await openBrowser({ serial: serialConfig(sim.ready, 'pcui') });
+  try {
+    const wizard = new WizardPage(browser.page);
+    await bridgeToSim(wizard.page, sim);
+    await wizard.open(server.url);
+    await wizard.connectButton.click();
+    await wizard.deviceCard.waitFor();
+    await wizard.screenshot('sierra-flash-1-connected');
+    await wizard.chooseFirmware(firmware);
+    assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+    await wizard.screenshot('sierra-flash-2-verified');
+    await wizard.updateButton.click();
+    const inBootAndHold = sim.nextEvent('connected', 30_000);
+    await wizard.startUpdate.click();
+    await wizard.progress.waitFor();
+
+    // 1199:9070 was never granted: the page asks for the QDL device.
+    await wizard.reconnect.waitFor({ timeout: 30_000 });
+    assert.equal((await inBootAndHold).usb, '1199:9070');
+    assert.match(await wizard.reconnect.textContent(), /1199:9070/);
+    await wizard.screenshot('sierra-flash-3-select-qdl-port');
+    await wizard.selectAgain.click();
+    await wizard.page.getByTestId('current-stage').getByText('Writing SPKG (1 of 1)').waitFor({ timeout: 30_000 });
+    await wizard.screenshot('sierra-flash-4-writing');
+
+    await wizard.done.waitFor({ timeout: 90_000 });
+    assert.match(await wizard.page.getByTestId('old-version').textContent(), /^SWI9X30C_02\.24\.05\.06/);
+    assert.match(await wizard.page.getByTestId('new-version').textContent(), /^SWI9X30C_02\.30\.01\.01 /);
+    await wizard.screenshot('sierra-flash-5-done');
+
+    const log = await wizard.serialLog();
+    const requests = log.filter((e) => e.op === 'requestPort');
+    assert.equal(requests.length, 2, 'one chooser at the start, one for the QDL device');
+    assert.ok(
+      requests[1].filters.some((f) => f.usbVendorId === 0x1199 && f.usbProductId === 0x9070),
+      JSON.stringify(requests[1].filters),
+    );
+    // 0x1199:0x9071 normal, 0x1199:0x9070 boot-and-hold, in decimal as Web Serial reports them.
+    assert.deepEqual(log.filter((e) => e.op === 'open').map((e) => e.usb), ['4505:36977', '4505:36977', '4505:36976', '4505:36977']);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await sim.stop();
+  }
+});
