@@ -144,3 +144,38 @@ fn an_unplug_during_the_download_is_resumed() {
     run(&sim, &update, last_journal(&events)).0.unwrap();
     sim.inspect(|d| assert!(d.flash().get(&SPKG) == Some(&update.file)));
 }
+
+#[test]
+fn a_chunk_corrupted_on_the_way_is_caught_at_close_and_a_resume_finishes() {
+    // The unframed write carries no payload CRC (§8): only the module's CWE check at
+    // close (§12 item 5) can notice. Host transfers from boot-and-hold: 70, Hello 4, 5,
+    // 6, Hello 6, open, then the first chunk (#6).
+    let update = update_for(&MC7455, 2_500_000);
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&MC7455), Link::usb_high_speed());
+    sim.set_faults(FaultPlan::new().with(Fault::CorruptToDevice { nth: 6 }));
+    let (result, events) = run(&sim, &update, Journal::default());
+    let failure = result.unwrap_err();
+    assert_eq!(
+        failure.error,
+        FlashError::Qdl(QdlError::Status { request: "close request (29)", status: 1, failed_type: Some(0x80) })
+    );
+    assert_eq!(failure.state, DeviceState::InDownloadMode);
+    sim.inspect(|d| assert!(d.flash().is_empty(), "a damaged image is never flashed"));
+
+    run(&sim, &update, last_journal(&events)).0.unwrap();
+    sim.inspect(|d| assert!(d.flash().get(&SPKG) == Some(&update.file)));
+}
+
+#[test]
+fn a_corrupted_request_frame_is_answered_with_bad_crc() {
+    let update = update_for(&MC7455, 10_000);
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&MC7455), Link::usb_high_speed());
+    sim.set_faults(FaultPlan::new().with(Fault::CorruptToDevice { nth: 0 }));
+    let failure = run(&sim, &update, Journal::default()).0.unwrap_err();
+    assert_eq!(
+        failure.error,
+        FlashError::Qdl(QdlError::Refused { request: "switch request (70)", code: ErrorCode(0x17) })
+    );
+    assert!(failure.to_string().contains("error 0x17, bad CRC"), "{failure}");
+    assert_eq!(failure.stage, Stage::Handshake);
+}

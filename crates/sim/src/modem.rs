@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use modemflash_core::device::PortRole;
 
-use crate::profile::{Profile, UnknownCommand};
+use crate::profile::{BootLoader, Profile, UnknownCommand};
 
 /// The longest command line the firmware buffers; longer lines are dropped unanswered.
 const MAX_COMMAND_LINE: usize = 512;
@@ -231,6 +231,10 @@ impl NormalMode {
         let p = self.profile;
         let revision = self.revision.clone();
         let ok = |lines: &[String]| Outcome::Ok(lines.to_vec());
+        // Huawei's `^` commands exist only on Huawei firmware.
+        if cmd.starts_with('^') && !matches!(p.boot_loader, BootLoader::Balong) {
+            return self.unknown();
+        }
         match cmd {
             "+CGMI" | "+GMI" => ok(&[p.manufacturer.into()]),
             "+CGMM" | "+GMM" => ok(&[p.model.into()]),
@@ -307,6 +311,11 @@ impl NormalMode {
             // Keep the APN's case: parse the original text, not the upper-cased one.
             return self.set_context(&original["+CGDCONT=".len()..]);
         }
+        self.unknown()
+    }
+
+    /// The reply to a command this firmware does not know (at-commands.md §1.1).
+    fn unknown(&self) -> Outcome {
         match self.profile.unknown_command {
             UnknownCommand::Error => Outcome::Error,
             UnknownCommand::CommandNotSupport => Outcome::NotSupported,
