@@ -180,3 +180,24 @@ fn a_damaged_psb_is_still_recognised_as_cwe() {
     assert_eq!(failed_ids(&inspection), ["psb-crc"]);
     assert_ne!(JAMCRC.checksum(&file[..256]), 0xF269_7AA7);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Every byte after the top header is covered by the top image CRC (nested headers
+    /// included), so any change there fails strict mode.
+    #[test]
+    fn any_changed_byte_after_the_top_header_fails(at in 400usize..3500, flip in 1u8..=255) {
+        let mut file = nested().build();
+        file[at] ^= flip;
+        proptest::prop_assert!(failed_ids(&inspected(&file)).contains(&"image-crc"));
+    }
+
+    /// Arbitrary bytes never panic either mode, and never pass strict mode.
+    #[test]
+    fn garbage_never_panics_or_passes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 400..1200)) {
+        let strict = block_on(cwe::inspect(&mut bytes.clone(), &InspectOptions::default())).unwrap();
+        proptest::prop_assert!(!strict.report.passed());
+        let _ = qfu(&bytes);
+    }
+}

@@ -191,3 +191,60 @@ fn a_refused_chunk_is_shown_with_its_meaning_and_a_second_run_works() {
     block_on(send_image(&mut again, &file)).unwrap();
     sim.inspect(|d| assert_eq!(d.flash()[&u32::from_be_bytes(*b"SPKG")], file));
 }
+
+/// A whole session as the host writes it: switch, Hello 6, open, writes, close.
+fn session_bytes(file: &[u8]) -> Vec<Vec<u8>> {
+    let (header, data) = file.split_at(400);
+    let mut writes = vec![
+        Request::Switch.frame(),
+        Request::Hello { version: 6 }.frame(),
+        Request::Open { image_type: 0x80, header, data_len: data.len() as u32 }.frame(),
+    ];
+    for (seq, chunk) in data.chunks(1000).enumerate() {
+        let mut w = write_header(seq as u16, chunk.len() as u32).to_vec();
+        w.extend_from_slice(chunk);
+        writes.push(w);
+    }
+    writes.push(Request::Close.frame());
+    writes
+}
+
+/// Feeds `pieces` to a fresh boot-and-hold device; its reply bursts and its flash.
+fn feed(pieces: &[&[u8]]) -> (Vec<Vec<u8>>, std::collections::BTreeMap<u32, Vec<u8>>) {
+    use modemflash_sim::download::Target;
+    let mut device = MC7455.download_device();
+    let mut flash = std::collections::BTreeMap::new();
+    let mut faults = FaultPlan::new();
+    let mut started = 0;
+    let mut bursts = Vec::new();
+    for piece in pieces {
+        let mut target = Target { flash: &mut flash, faults: &mut faults, partitions_started: &mut started };
+        bursts.extend(device.receive(piece, &mut target).bursts);
+    }
+    (bursts, flash)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Web Serial and the bridge split writes anywhere: the module must answer the same.
+    #[test]
+    fn the_module_answers_the_same_under_any_chunking(cuts in proptest::collection::vec(0usize..100_000, 0..40)) {
+        let file = module_update(&MC7455, "02.30.01.01", 3000).build();
+        let writes = session_bytes(&file);
+        let whole: Vec<&[u8]> = writes.iter().map(Vec::as_slice).collect();
+        let (expected, flash) = feed(&whole);
+        proptest::prop_assert_eq!(expected.len(), writes.len());
+        proptest::prop_assert_eq!(&flash[&u32::from_be_bytes(*b"SPKG")], &file);
+
+        let stream: Vec<u8> = writes.concat();
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % stream.len()).collect();
+        cuts.extend([0, stream.len()]);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &stream[w[0]..w[1]]).collect();
+        let (bursts, split_flash) = feed(&pieces);
+        proptest::prop_assert_eq!(bursts, expected);
+        proptest::prop_assert_eq!(split_flash, flash);
+    }
+}

@@ -178,7 +178,9 @@ impl Profile {
     pub fn download_device(&'static self) -> Box<dyn DownloadDevice> {
         match self.boot_loader {
             BootLoader::Balong => Box::new(balong::DownloadMode::new(self)),
-            BootLoader::SierraQdl { .. } => Box::new(qdl::DownloadMode::new(self)),
+            BootLoader::SierraQdl { min_hello, max_hello } => {
+                Box::new(qdl::DownloadMode::new(self, min_hello..=max_hello))
+            }
         }
     }
 

@@ -28,7 +28,7 @@ use modemflash_core::protocol::qdl::command::{
 
 use crate::download::{Action, DownloadDevice, Output, Target};
 use crate::fault::Fault;
-use crate::profile::{BootLoader, Profile};
+use crate::profile::Profile;
 
 /// Longest framed request: the 413-byte open request, with room for a longer Hello.
 const MAX_REQUEST: usize = 512;
@@ -79,25 +79,21 @@ pub struct DownloadMode {
     /// The last byte fed to the decoder was a flag (or nothing was fed): a raw `27` may start.
     at_boundary: bool,
     wrote: bool,
+    /// Hello versions the module accepts (its profile's boot loader).
+    versions: core::ops::RangeInclusive<u8>,
 }
 
 impl DownloadMode {
-    /// Fresh after enumerating in boot-and-hold.
-    pub fn new(profile: &'static Profile) -> Self {
+    /// Fresh after enumerating in boot-and-hold, accepting the Hello `versions`.
+    pub fn new(profile: &'static Profile, versions: core::ops::RangeInclusive<u8>) -> Self {
         DownloadMode {
+            versions,
             profile,
             decoder: HdlcDecoder::hunting(MAX_REQUEST),
             phase: Phase::Idle,
             raw: None,
             at_boundary: true,
             wrote: false,
-        }
-    }
-
-    fn versions(&self) -> (u8, u8) {
-        match self.profile.boot_loader {
-            BootLoader::SierraQdl { min_hello, max_hello } => (min_hello, max_hello),
-            BootLoader::Balong => (6, 6),
         }
     }
 }
@@ -149,9 +145,18 @@ impl DownloadMode {
                 }
                 let seq = u16::from_le_bytes([header[1], header[2]]);
                 let len = u32::from_le_bytes(header[7..11].try_into().expect("4 bytes"));
-                if header[11..] != write_header(seq, len)[11..] || header[3..7] != [0; 4] {
-                    // The length cannot be trusted: drop the rest of this transfer.
-                    out.bursts.push(Reply::Error(ErrorCode::BAD_CRC).frame());
+                // The length cannot be trusted after either error: drop the rest of this
+                // transfer. A non-zero reserved field (the SDK's "address") reads as a bad
+                // address [reading].
+                let refusal = if header[11..] != write_header(seq, len)[11..] {
+                    Some(ErrorCode::BAD_CRC)
+                } else if header[3..7] != [0; 4] {
+                    Some(ErrorCode::BAD_ADDRESS)
+                } else {
+                    None
+                };
+                if let Some(code) = refusal {
+                    out.bursts.push(Reply::Error(code).frame());
                     self.at_boundary = true;
                     return &[];
                 }
@@ -212,8 +217,8 @@ impl DownloadMode {
             op::HELLO if p.len() < 36 => Some(Reply::Error(ErrorCode::BAD_LENGTH)),
             op::HELLO => {
                 let (host_max, host_min) = (p[33], p[34]);
-                let (min, max) = self.versions();
-                let version = (min..=max).rev().find(|v| (host_min..=host_max).contains(v));
+                let min = *self.versions.start();
+                let version = self.versions.clone().rev().find(|v| (host_min..=host_max).contains(v));
                 match version {
                     Some(version) => {
                         self.phase = Phase::HelloOk;

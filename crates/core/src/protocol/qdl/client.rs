@@ -4,9 +4,11 @@
 
 use core::time::Duration;
 
-use super::command::{timeout, write_header, ErrorCode, Reply, Request, CHUNK_SIZE, HELLO_VERSIONS, MAX_CHUNKS};
+use super::command::{
+    timeout, write_header, ErrorCode, Reply, Request, CHUNK_SIZE, HELLO_VERSIONS, MAX_CHUNKS, WRITE_HEADER_LEN,
+};
 use crate::event::{Event, Level, Observer};
-use crate::framing::hdlc::{self, HdlcDecoder};
+use crate::framing::hdlc::HdlcDecoder;
 use crate::port::{Port, PortError};
 use crate::time::Deadline;
 
@@ -94,7 +96,7 @@ impl<P: Port, O: Observer> QdlClient<P, O> {
             observer,
             decoder: HdlcDecoder::new(MAX_REPLY),
             buf: vec![0; 4096],
-            wire: Vec::with_capacity(hdlc::FCS_LEN + CHUNK_SIZE + 16),
+            wire: Vec::with_capacity(WRITE_HEADER_LEN + CHUNK_SIZE),
             version: None,
         }
     }
@@ -146,8 +148,9 @@ impl<P: Port, O: Observer> QdlClient<P, O> {
         Err(QdlError::NoVersion)
     }
 
-    /// §9 step 5, first half: Hello again with the agreed version, then the open request
-    /// with the image's header and data size.
+    /// §9 step 5, first half: Hello again with the version agreed in [`Self::handshake`]
+    /// (6 if no handshake was made), then the open request with the image's header and
+    /// data size.
     pub async fn open(&mut self, image_type: u8, header: &[u8], data_len: u32) -> Result<(), QdlError> {
         let chunks = u64::from(data_len).div_ceil(CHUNK_SIZE as u64);
         if chunks > MAX_CHUNKS as u64 {

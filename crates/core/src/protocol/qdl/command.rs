@@ -184,6 +184,8 @@ impl ErrorCode {
     pub const UNSUPPORTED: ErrorCode = ErrorCode(0x16);
     /// Bad CRC.
     pub const BAD_CRC: ErrorCode = ErrorCode(0x17);
+    /// Bad address.
+    pub const BAD_ADDRESS: ErrorCode = ErrorCode(0x02);
     /// Bad length.
     pub const BAD_LENGTH: ErrorCode = ErrorCode(0x03);
     /// Invalid command.
