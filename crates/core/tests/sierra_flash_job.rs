@@ -179,3 +179,27 @@ fn a_corrupted_request_frame_is_answered_with_bad_crc() {
     assert!(failure.to_string().contains("error 0x17, bad CRC"), "{failure}");
     assert_eq!(failure.stage, Stage::Handshake);
 }
+
+#[test]
+fn a_lost_write_reply_times_out_after_120_seconds_and_a_resume_finishes() {
+    // Module bursts from boot-and-hold: ACK, Error (v4), Error (v5), Hello, Hello, open
+    // reply, then the first write reply (#6), which never arrives.
+    let update = update_for(&MC7455, 2_500_000);
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&MC7455), Link::usb_high_speed());
+    sim.set_faults(FaultPlan::new().with(Fault::DropToHost { nth: 6 }));
+    let started = sim.now();
+    let (result, events) = run(&sim, &update, Journal::default());
+    let failure = result.unwrap_err();
+    assert_eq!(
+        failure.error,
+        FlashError::Qdl(QdlError::NoReply {
+            request: "write of a chunk (27)",
+            waited: std::time::Duration::from_secs(120)
+        })
+    );
+    assert!(sim.now() - started >= std::time::Duration::from_secs(120), "§9 step 5 waits 120 s");
+    assert_eq!(failure.next_step(), NextStep::Resume);
+
+    run(&sim, &update, last_journal(&events)).0.unwrap();
+    sim.inspect(|d| assert!(d.flash().get(&SPKG) == Some(&update.file)));
+}
