@@ -113,3 +113,26 @@ fn unplug_and_replug_from_the_host_and_a_start_in_download_mode() {
     bridge.close_stdin();
     assert!(bridge.exit_status(STARTUP).success());
 }
+
+#[test]
+fn boothold_makes_the_sierra_module_come_back_as_the_silent_qdl_device() {
+    let mut bridge = Running::start(&["sim", "--bridge", "--profile", "mc7455"]);
+    let ready: Value = serde_json::from_str(&bridge.line(STARTUP)).expect("a JSON line");
+    assert_eq!(ready["usb"], "1199:9071");
+    let roles = r#"[{"interface":0,"role":"diag"},{"interface":2,"role":"nmea"},{"interface":3,"role":"pcui"}]"#;
+    assert_eq!(ready["ports"], serde_json::from_str::<Value>(roles).unwrap());
+
+    write(&mut bridge, 3, b"AT!BOOTHOLD\r");
+    next_event(&mut bridge, "disconnected", REENUMERATION);
+    let back = next_event(&mut bridge, "connected", REENUMERATION);
+    assert_eq!(back["usb"], "1199:9070");
+    assert_eq!(back["ports"], serde_json::from_str::<Value>(r#"[{"interface":0,"role":"download"}]"#).unwrap());
+    // Silent until spoken to (§7.2), then the QDL switch is ACKed with the golden frame.
+    assert_eq!(bridge.line_within(Duration::from_millis(500)), None, "a QDL device stays silent");
+    write(&mut bridge, 0, &[0x7E, 0x70, 0x00, 0x00, 0x14, 0x46, 0x7E]);
+    let (interface, bytes) = data_event(&bridge.line(STARTUP));
+    assert_eq!((interface, bytes.as_slice()), (0, &[0x7E, 0x02, 0x6A, 0xD3, 0x7E][..]));
+
+    bridge.close_stdin();
+    assert!(bridge.exit_status(STARTUP).success());
+}
