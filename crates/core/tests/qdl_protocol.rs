@@ -116,6 +116,13 @@ fn errors_carry_the_spec_codes() {
     bad[11] ^= 1;
     bad.extend_from_slice(&[0; 16]);
     assert_eq!(say(&mut port, &bad), Reply::Error(ErrorCode::BAD_CRC).frame());
+    // A reserved address that is not zero, with a correct header CRC: bad address.
+    let mut addressed = write_header(0, 16).to_vec();
+    addressed[3] = 1;
+    let crc = modemflash_core::framing::hdlc::fcs(&addressed[..11]).to_le_bytes();
+    addressed[11..13].copy_from_slice(&crc);
+    addressed.extend_from_slice(&[0; 16]);
+    assert_eq!(say(&mut port, &addressed), Reply::Error(ErrorCode::BAD_ADDRESS).frame());
     let mut skipped = write_header(1, 16).to_vec();
     skipped.extend_from_slice(&[0; 16]);
     assert_eq!(say(&mut port, &skipped), Reply::Error(ErrorCode::OUT_OF_SEQUENCE).frame());

@@ -22,9 +22,7 @@ use std::task::{Context, Poll, Waker};
 use modemflash_core::framing::hdlc::{self, FrameError, HdlcDecoder};
 use modemflash_core::image::cwe::{self, header::HEADER_LEN};
 use modemflash_core::image::InspectOptions;
-use modemflash_core::protocol::qdl::command::{
-    op, write_header, ErrorCode, Reply, HELLO_FEATURES, IMAGE_TYPE_CWE, WRITE_HEADER_LEN,
-};
+use modemflash_core::protocol::qdl::command::{op, ErrorCode, Reply, HELLO_FEATURES, IMAGE_TYPE_CWE, WRITE_HEADER_LEN};
 
 use crate::download::{Action, DownloadDevice, Output, Target};
 use crate::fault::Fault;
@@ -148,7 +146,7 @@ impl DownloadMode {
                 // The length cannot be trusted after either error: drop the rest of this
                 // transfer. A non-zero reserved field (the SDK's "address") reads as a bad
                 // address [reading].
-                let refusal = if header[11..] != write_header(seq, len)[11..] {
+                let refusal = if header[11..] != hdlc::fcs(&header[..11]).to_le_bytes() {
                     Some(ErrorCode::BAD_CRC)
                 } else if header[3..7] != [0; 4] {
                     Some(ErrorCode::BAD_ADDRESS)
