@@ -200,6 +200,11 @@ impl VirtualDongle {
         &self.flash
     }
 
+    /// Bytes received in download mode this session.
+    pub fn download_bytes(&self) -> u64 {
+        self.download_bytes
+    }
+
     /// Pulls the dongle out now; [`Self::replug`] plugs it in again.
     pub fn unplug(&mut self) {
         self.leave_bus();
@@ -235,14 +240,23 @@ impl VirtualDongle {
             }
             Mode::Download(m) => {
                 self.download_bytes += bytes.len() as u64;
-                let unplug = self
-                    .faults
-                    .take(|f| matches!(f, Fault::UnplugAtByte { bytes: at, .. } if self.download_bytes >= *at));
-                if let Some(Fault::UnplugAtByte { replug_after, .. }) = unplug {
-                    self.leave_bus();
-                    // Back on the bus `replug_after` from now.
-                    self.transition = Some((now + replug_after, Transition::Enumerate(Boot::Download)));
-                    return Vec::new();
+                let received = self.download_bytes;
+                let gone = self.faults.take(|f| {
+                    matches!(f, Fault::UnplugAtByte { bytes: at, .. } | Fault::RebootAtByte { bytes: at } if received >= *at)
+                });
+                match gone {
+                    Some(Fault::UnplugAtByte { replug_after, .. }) => {
+                        self.leave_bus();
+                        // Back on the bus `replug_after` from now.
+                        self.transition = Some((now + replug_after, Transition::Enumerate(Boot::Download)));
+                        return Vec::new();
+                    }
+                    Some(_) => {
+                        self.leave_bus();
+                        self.replug(now);
+                        return Vec::new();
+                    }
+                    None => {}
                 }
                 let mut target = Target {
                     flash: &mut self.flash,
