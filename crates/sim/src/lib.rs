@@ -11,6 +11,7 @@
 //! - the CLI's `sim --pty` drives the same model in real time on a pseudo-terminal.
 
 pub mod balong;
+pub mod bootrom;
 pub mod connector;
 pub mod dongle;
 pub mod download;

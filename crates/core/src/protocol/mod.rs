@@ -2,3 +2,4 @@
 //! rules its spec gives.
 
 pub mod balong;
+pub mod bootrom;

@@ -5,3 +5,4 @@ pub mod bad;
 pub mod balong;
 pub mod expected;
 pub mod update;
+pub mod usbloader;
