@@ -32,7 +32,7 @@ use crate::image::expected::expected_flash;
 use crate::image::update::stick_update;
 use crate::link::Link;
 use crate::port::{Sim, Traffic};
-use crate::profile::{Profile, E3372H};
+use crate::profile::{Profile, E3372H, E3372H_SIGNED};
 
 /// One protocol family in the matrix: the stick it runs against and the update it
 /// writes.
@@ -59,9 +59,12 @@ fn balong_update(profile: &'static Profile) -> Vec<u8> {
     stick_update(profile, NEW_VERSION, UPDATE_SIZE).build()
 }
 
-/// Every family the matrix covers.
-pub const FAMILIES: &[Family] =
-    &[Family { name: "balong", profile: &E3372H, update: balong_update, block_size: BLOCK_SIZE as u64 }];
+/// Every family the matrix covers (the signed Balong stick adds `^SIGNVER` to the
+/// handshake and a signature to the update).
+pub const FAMILIES: &[Family] = &[
+    Family { name: "balong", profile: &E3372H, update: balong_update, block_size: BLOCK_SIZE as u64 },
+    Family { name: "balong-signed", profile: &E3372H_SIGNED, update: balong_update, block_size: BLOCK_SIZE as u64 },
+];
 
 /// NAK codes planned refusals use; 07 (the partition starts over, §8) more often.
 const NAK_CODES: &[u8] = &[0x01, 0x04, 0x05, 0x07, 0x07, 0x07, 0x0A, 0x0E];
