@@ -17,7 +17,7 @@ use modemflash_core::protocol::bootrom::{ACK, PIECE, PROBE, PROBE_REPLY, XMODEM}
 /// The boot ROM's USB id (§13.1).
 pub const BOOT_ROM_ID: UsbId = UsbId::new(0x12d1, 0x1443);
 
-/// Its one serial interface.
+/// Its one serial interface (as the device catalogue lists it).
 pub const BOOT_ROM_PORTS: &[(u8, PortRole)] = &[(0, PortRole::BootRom)];
 
 /// The synthetic stand-in for a stock loader's `flash_eraseall` call: a virtual stick
@@ -145,5 +145,50 @@ impl BootRom {
             },
             _ => (false, None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use modemflash_core::device::catalogue::{self, Mode};
+    use modemflash_core::protocol::bootrom::Packet;
+
+    use super::*;
+
+    fn wire(p: Packet<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        p.encode(&mut out);
+        out
+    }
+
+    #[test]
+    fn the_catalogue_knows_the_port_it_shows() {
+        let entry = catalogue::lookup(BOOT_ROM_ID).next().unwrap();
+        assert_eq!((entry.mode, entry.ports), (Mode::BootRom, BOOT_ROM_PORTS));
+    }
+
+    #[test]
+    fn packets_split_across_transfers_are_put_together() {
+        let mut rom = BootRom::new();
+        assert_eq!(rom.receive(b"xA").0, [[PROBE_REPLY]], "garbage before the probe is ignored");
+        let header = wire(Packet::Header { lmode: 2, size: 3, address: 0x5000_0000 });
+        assert_eq!(rom.receive(&header[..5]).0, Vec::<Vec<u8>>::new());
+        assert_eq!(rom.receive(&header[5..]).0, [[ACK]]);
+        assert_eq!(rom.receive(&wire(Packet::Data { seq: 1, data: b"abc" })).0, [[ACK]]);
+        let (replies, started) = rom.receive(&wire(Packet::End { seq: 2 }));
+        assert_eq!(replies, [[ACK]]);
+        assert_eq!(started, Some(Started::Loader { erases: false }));
+    }
+
+    #[test]
+    fn wrong_sequence_numbers_and_early_ends_are_refused() {
+        let mut rom = BootRom::new();
+        rom.receive(b"A");
+        assert_eq!(rom.receive(&wire(Packet::Header { lmode: 1, size: 2000, address: 0 })).0, [[ACK]]);
+        assert_eq!(rom.receive(&wire(Packet::Data { seq: 2, data: &[0; 1024] })).0, [[REFUSE]]);
+        assert_eq!(rom.receive(&wire(Packet::Data { seq: 1, data: &[0; 1024] })).0, [[ACK]]);
+        assert_eq!(rom.receive(&wire(Packet::End { seq: 2 })).0, [[REFUSE]], "976 bytes are missing");
+        assert_eq!(rom.receive(&wire(Packet::Data { seq: 2, data: &[0; 976] })).0, [[ACK]]);
+        assert_eq!(rom.receive(&wire(Packet::End { seq: 3 })), (vec![vec![ACK]], None), "raminit returns");
     }
 }
