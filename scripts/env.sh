@@ -93,3 +93,47 @@ ensure_web_toolchain() {
 }
 
 cd "${ROOT}"
+
+# Fuzzing (scripts/fuzz, scripts/test): cargo-fuzz on the nightly toolchain. Builds go
+# to their own directory under the target cache, so CI reuses them.
+FUZZ_DIR="${ROOT}/fuzz"
+FUZZ_TARGET_DIR="${CARGO_TARGET_DIR}/fuzz"
+# No length field may make a parser allocate what it claims.
+FUZZ_LIMITS=(-rss_limit_mb=512 -malloc_limit_mb=256)
+
+ensure_fuzz() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    step "installing the nightly toolchain (cargo-fuzz needs it)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    step "installing cargo-fuzz (once)"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
+# Seeds the image target's corpus with small synthetic updates (never vendor files).
+seed_fuzz_corpus() {
+  local corpus="${FUZZ_DIR}/corpus/balong_image"
+  [ -n "$(ls -A "${corpus}" 2>/dev/null)" ] && return
+  mkdir -p "${corpus}"
+  cargo build -p modemflash-cli --quiet
+  local profile
+  for profile in e3372h e3372h-signed; do
+    "${CARGO_TARGET_DIR}/debug/modemflash" sim --profile "${profile}" --size 2000 \
+      --write-update "${corpus}/${profile}.bin" >/dev/null
+  done
+}
+
+# Runs every fuzz target for $1 seconds; stops at the first crash (its input is left in
+# fuzz/artifacts/<target>/).
+fuzz_all() {
+  local seconds="$1" target
+  seed_fuzz_corpus
+  for target in $(cargo +nightly fuzz list --fuzz-dir "${FUZZ_DIR}"); do
+    step "fuzzing ${target} for ${seconds}s"
+    mkdir -p "${FUZZ_DIR}/corpus/${target}"
+    CARGO_TARGET_DIR="${FUZZ_TARGET_DIR}" cargo +nightly fuzz run --fuzz-dir "${FUZZ_DIR}" "${target}" \
+      -- -max_total_time="${seconds}" "${FUZZ_LIMITS[@]}" -print_final_stats=1
+  done
+}

@@ -5,6 +5,8 @@
 //!   `--write` keeps the image for the browser benchmark (tests/bench/verify-in-browser.mjs).
 //! - `flash`: a whole update job against the virtual E3372h over modelled USB links, in
 //!   virtual time, against the time the payload alone needs on each link.
+//! - `faults`: the fault matrix (modemflash_sim::matrix): seeded random fault plans
+//!   against whole jobs of every family; prints the tallies, fails on a violation.
 //!
 //! Speed targets are checked by reading these numbers, never by timed assertions in tests.
 
@@ -36,6 +38,19 @@ enum Command {
     Verify(VerifyArgs),
     /// A whole flash job against the virtual E3372h over modelled USB links, in virtual time.
     Flash(FlashArgs),
+    /// Seeded random fault plans against whole update jobs of every family: tallies of
+    /// exact flashes, resumes, clear stops and violations (exit status 1 on a violation).
+    Faults(FaultsArgs),
+}
+
+#[derive(Args)]
+struct FaultsArgs {
+    /// How many runs.
+    #[arg(long, default_value_t = 1000)]
+    runs: u64,
+    /// The seed: the same seed gives the same runs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -88,7 +103,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    if cfg!(debug_assertions) {
+    if cfg!(debug_assertions) && !matches!(cli.command, Command::Faults(_)) {
         eprintln!("modemflash-bench: this is a debug build; its timings mean little (cargo build --release -p modemflash-bench)");
     }
     match cli.command {
@@ -108,6 +123,15 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             let runs = flash::run(args.size, &links)?;
             print(args.json, &runs, || flash::render(&runs))
+        }
+        Command::Faults(args) => {
+            let tallies = modemflash_sim::matrix::run(args.runs, args.seed, modemflash_sim::matrix::FAMILIES)?;
+            print!("{tallies}");
+            if tallies.violations.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{} run(s) reported success with a wrong flash or panicked", tallies.violations.len()))
+            }
         }
     }
 }

@@ -554,3 +554,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_damaged_header_in_the_middle_never_shortens_the_firmware() {
+    // Found by the bad-file corpus: the chain used to end at the damaged header and the
+    // rest passed as "bytes after the last partition", a warning.
+    let built = three_partitions().build_with_layout();
+    for partition in 1..3 {
+        let mut bytes = built.bytes.clone();
+        bytes[built.partitions[partition].header_at] ^= 0xFF;
+        let inspection = inspected(&bytes);
+        assert_eq!(failing_ids(&inspection), [("chain", None)], "partition {partition}");
+        assert!(check(&inspection, "chain", None).sentence.contains("left out"));
+    }
+    // A damaged header and an unrelated one further on, in a plain .bin.
+    let mut bytes = built.bytes.clone();
+    let at = built.partitions[1].header_at;
+    bytes[at..at + 4].copy_from_slice(b"JUNK");
+    bytes[at + 0x5C] ^= 1; // its CRC no longer checks either
+    assert_eq!(failing_ids(&inspected(&bytes)), [("chain", None)]);
+}

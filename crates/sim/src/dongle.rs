@@ -17,6 +17,7 @@ use core::time::Duration;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::time::Instant;
 
+use crate::bootrom::{BootRom, Started, BOOT_ROM_ID, BOOT_ROM_PORTS};
 use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
 use crate::modem::{NormalMode, PdpContext};
@@ -36,6 +37,9 @@ const GODLOAD_SHUTDOWN: Duration = Duration::from_secs(2);
 
 /// From the `0A` ACK to the reboot (§6: one second).
 const RESET_SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// From the last component's `AA` to the loader restarting the stick (§14.4).
+const LOADER_START: Duration = Duration::from_millis(100);
 
 /// From going away to enumerating in download mode.
 const DOWNLOAD_BOOT: Duration = Duration::from_secs(3);
@@ -65,6 +69,8 @@ pub struct Emission {
 enum Mode {
     Normal(NormalMode),
     Download(Box<dyn DownloadDevice>),
+    /// The boot ROM's emergency port (huawei-balong.md §14).
+    BootRom(BootRom),
     /// Not on the bus: rebooting, re-enumerating or unplugged.
     Absent,
 }
@@ -82,6 +88,7 @@ enum Transition {
 enum Boot {
     Normal,
     Download,
+    EmergencyPort,
 }
 
 /// A virtual USB modem dongle.
@@ -100,6 +107,11 @@ pub struct VirtualDongle {
     apns: Vec<PdpContext>,
     /// Partitions written in download mode, by partition code.
     flash: BTreeMap<u32, Vec<u8>>,
+    /// The NV area no firmware file carries: IMEI, calibration. Only an erasing boot
+    /// loader touches it (huawei-balong.md §14.4).
+    nvram: Vec<u8>,
+    /// Its bootloader is broken: every power-up ends in the boot ROM until a loader runs.
+    bricked: bool,
     /// Whether anything was written since the last normal boot.
     flashed: bool,
     faults: FaultPlan,
@@ -122,6 +134,8 @@ impl VirtualDongle {
             revision,
             apns,
             flash: BTreeMap::new(),
+            nvram: factory_nvram(profile),
+            bricked: false,
             flashed: false,
             faults: FaultPlan::new(),
             download_bytes: 0,
@@ -135,6 +149,15 @@ impl VirtualDongle {
         let mut d = VirtualDongle::new(profile);
         d.download_flag = true;
         d.mode = Mode::Download(profile.download_device());
+        d
+    }
+
+    /// A dongle whose bootloader is broken (a boot loop, or the boot test point shorted):
+    /// it shows only the boot ROM's emergency port until a loader runs (§14.1).
+    pub fn in_boot_rom(profile: &'static Profile) -> Self {
+        let mut d = VirtualDongle::new(profile);
+        d.bricked = true;
+        d.mode = Mode::BootRom(BootRom::new());
         d
     }
 
@@ -163,6 +186,7 @@ impl VirtualDongle {
         match self.mode {
             Mode::Normal(_) => Some(self.profile.normal_id),
             Mode::Download(_) => Some(self.profile.download_id),
+            Mode::BootRom(_) => Some(BOOT_ROM_ID),
             Mode::Absent => None,
         }
     }
@@ -172,6 +196,7 @@ impl VirtualDongle {
         match self.mode {
             Mode::Normal(_) => self.profile.normal_ports,
             Mode::Download(_) => self.profile.download_ports,
+            Mode::BootRom(_) => BOOT_ROM_PORTS,
             Mode::Absent => &[],
         }
     }
@@ -200,6 +225,16 @@ impl VirtualDongle {
         &self.flash
     }
 
+    /// The NV area (IMEI, calibration): erased NAND reads `FF`.
+    pub fn nvram(&self) -> &[u8] {
+        &self.nvram
+    }
+
+    /// Bytes received in download mode this session.
+    pub fn download_bytes(&self) -> u64 {
+        self.download_bytes
+    }
+
     /// Pulls the dongle out now; [`Self::replug`] plugs it in again.
     pub fn unplug(&mut self) {
         self.leave_bus();
@@ -208,7 +243,11 @@ impl VirtualDongle {
 
     /// Plugs the dongle in at `now`: it enumerates in the mode its flags lead to.
     pub fn replug(&mut self, now: Instant) {
-        let boot = if self.download_flag { Boot::Download } else { Boot::Normal };
+        let boot = match (self.bricked, self.download_flag) {
+            (true, _) => Boot::EmergencyPort,
+            (false, true) => Boot::Download,
+            (false, false) => Boot::Normal,
+        };
         self.transition = Some((now + boot_time(boot), Transition::Enumerate(boot)));
     }
 
@@ -235,14 +274,23 @@ impl VirtualDongle {
             }
             Mode::Download(m) => {
                 self.download_bytes += bytes.len() as u64;
-                let unplug = self
-                    .faults
-                    .take(|f| matches!(f, Fault::UnplugAtByte { bytes: at, .. } if self.download_bytes >= *at));
-                if let Some(Fault::UnplugAtByte { replug_after, .. }) = unplug {
-                    self.leave_bus();
-                    // Back on the bus `replug_after` from now.
-                    self.transition = Some((now + replug_after, Transition::Enumerate(Boot::Download)));
-                    return Vec::new();
+                let received = self.download_bytes;
+                let gone = self.faults.take(|f| {
+                    matches!(f, Fault::UnplugAtByte { bytes: at, .. } | Fault::RebootAtByte { bytes: at } if received >= *at)
+                });
+                match gone {
+                    Some(Fault::UnplugAtByte { replug_after, .. }) => {
+                        self.leave_bus();
+                        // Back on the bus `replug_after` from now.
+                        self.transition = Some((now + replug_after, Transition::Enumerate(Boot::Download)));
+                        return Vec::new();
+                    }
+                    Some(_) => {
+                        self.leave_bus();
+                        self.replug(now);
+                        return Vec::new();
+                    }
+                    None => {}
                 }
                 let mut target = Target {
                     flash: &mut self.flash,
@@ -259,6 +307,23 @@ impl VirtualDongle {
                 if output.action == Some(Action::Reboot) {
                     self.download_flag = false;
                     self.transition = Some((now + RESET_SHUTDOWN, Transition::ShutDown { then: Boot::Normal }));
+                }
+                out
+            }
+            Mode::BootRom(rom) => {
+                let (replies, started) = rom.receive(bytes);
+                let out = replies.into_iter().map(|bytes| Emission { iface, bytes, delay: AT_REPLY_DELAY }).collect();
+                if let Some(Started::Loader { erases }) = started {
+                    if erases {
+                        // flash_eraseall: every partition, and the NV area with them.
+                        self.flash.clear();
+                        self.nvram.fill(0xFF);
+                        self.apns.clear();
+                    }
+                    // The loader brings up download mode through an A-core restart.
+                    self.bricked = false;
+                    self.download_flag = true;
+                    self.transition = Some((now + LOADER_START, Transition::ShutDown { then: Boot::Download }));
                 }
                 out
             }
@@ -312,6 +377,7 @@ impl VirtualDongle {
     fn enumerate(&mut self, boot: Boot, now: Instant) {
         self.mode = match boot {
             Boot::Download => Mode::Download(self.profile.download_device()),
+            Boot::EmergencyPort => Mode::BootRom(BootRom::new()),
             Boot::Normal => {
                 if std::mem::take(&mut self.flashed) {
                     if let Some(v) = self.flashed_version() {
@@ -340,6 +406,13 @@ impl VirtualDongle {
 fn boot_time(boot: Boot) -> Duration {
     match boot {
         Boot::Normal => NORMAL_BOOT,
-        Boot::Download => DOWNLOAD_BOOT,
+        Boot::Download | Boot::EmergencyPort => DOWNLOAD_BOOT,
     }
+}
+
+/// A factory NV area: the IMEI and a calibration table, as the stick left the factory.
+fn factory_nvram(profile: &Profile) -> Vec<u8> {
+    let mut nv = format!("IMEI={}\0CALIBRATION=", profile.imei).into_bytes();
+    nv.extend((0..256u32).map(|i| (i * 37 + 11) as u8));
+    nv
 }

@@ -29,7 +29,8 @@ pub enum Fault {
         /// Burst index, from 0.
         nth: u64,
     },
-    /// The dongle's `nth` burst arrives `by` late.
+    /// The dongle's `nth` burst arrives `by` late; the bursts behind it on its interface
+    /// wait for it (a USB pipe keeps its order).
     DelayToHost {
         /// Burst index, from 0.
         nth: u64,
@@ -55,6 +56,15 @@ pub enum Fault {
         /// How long it stays out.
         replug_after: Duration,
     },
+    /// The dongle restarts on its own (a watchdog, a brown-out) once `bytes` bytes have
+    /// reached it in download mode: it leaves the bus at once and boots where its flags
+    /// lead. The download flag is still set, so it comes back in download mode a few
+    /// seconds later (huawei-balong.md §2 [inferred]); what the open partition received
+    /// is lost.
+    RebootAtByte {
+        /// Bytes received in download mode before the restart.
+        bytes: u64,
+    },
 }
 
 /// A set of faults for one session.
@@ -73,6 +83,11 @@ impl FaultPlan {
     pub fn with(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
         self
+    }
+
+    /// The faults still planned.
+    pub fn faults(&self) -> &[Fault] {
+        &self.faults
     }
 
     /// Whether nothing is planned.

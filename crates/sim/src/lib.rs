@@ -11,12 +11,14 @@
 //! - the CLI's `sim --pty` drives the same model in real time on a pseudo-terminal.
 
 pub mod balong;
+pub mod bootrom;
 pub mod connector;
 pub mod dongle;
 pub mod download;
 pub mod fault;
 pub mod image;
 pub mod link;
+pub mod matrix;
 pub mod modem;
 pub mod port;
 pub mod profile;
@@ -26,5 +28,5 @@ pub use connector::SimConnector;
 pub use dongle::VirtualDongle;
 pub use fault::{Fault, FaultPlan};
 pub use link::Link;
-pub use port::{Sim, SimPort};
+pub use port::{Sim, SimPort, Traffic};
 pub use profile::Profile;

@@ -91,10 +91,13 @@ impl World {
         let start = (at + e.delay).max(self.device_wire_free);
         let sent = start + self.link.transfer_time(bytes.len());
         self.device_wire_free = sent;
-        let delivery = Delivery { at: sent + self.link.latency + late, bytes, read: 0 };
         let queue = self.to_host.entry(e.iface).or_default();
-        let pos = queue.iter().position(|d| d.at > delivery.at).unwrap_or(queue.len());
-        queue.insert(pos, delivery);
+        // One bulk pipe per interface keeps its order: a late burst holds back the bursts
+        // behind it, it is never overtaken (the fault matrix found a job that took an
+        // overtaken, stale ACK for a lost command's when it could).
+        let due = sent + self.link.latency + late;
+        let at = queue.back().map_or(due, |last| due.max(last.at));
+        queue.push_back(Delivery { at, bytes, read: 0 });
     }
 
     fn send(&mut self, iface: u8, bytes: &[u8]) {
@@ -141,6 +144,17 @@ impl World {
         }
         n
     }
+}
+
+/// What has crossed the link so far: where planned faults can land.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// Host transfers sent (counted as [`Fault::DropToDevice`] counts them).
+    pub host_transfers: u64,
+    /// Dongle bursts sent (counted as [`Fault::DropToHost`] counts them).
+    pub device_bursts: u64,
+    /// Bytes received in download mode (counted as [`Fault::UnplugAtByte`] counts them).
+    pub download_bytes: u64,
 }
 
 /// A virtual dongle on a virtual USB link: share it between the port the engine uses
@@ -230,6 +244,16 @@ impl Sim {
     /// The dongle's serial interfaces now.
     pub fn ports(&self) -> &'static [(u8, PortRole)] {
         self.world.borrow().dongle.ports()
+    }
+
+    /// What has crossed the link since the session started.
+    pub fn traffic(&self) -> Traffic {
+        let w = self.world.borrow();
+        Traffic {
+            host_transfers: w.host_transfers,
+            device_bursts: w.device_bursts,
+            download_bytes: w.dongle.download_bytes(),
+        }
     }
 
     /// The virtual clock.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod journal;
 pub mod plan;
 mod qdl;
+pub mod recovery;
 pub mod session;
 pub mod stage;
 
@@ -24,6 +25,7 @@ pub use connector::{ConnectError, Connector, Reconnect};
 pub use error::{DeviceState, Failure, FlashError, NextStep};
 pub use journal::Journal;
 pub use plan::{Plan, PlanError, PlannedPartition};
+pub use recovery::{recover_boot_rom, RecoveryError};
 pub use session::{FamilyFacts, Session};
 pub use stage::Stage;
 

@@ -146,6 +146,11 @@ impl HdlcDecoder {
         self.max_len = max_len;
     }
 
+    /// Bytes of the frame being collected: never more than the limit plus the FCS.
+    pub fn buffered(&self) -> usize {
+        self.frame.len()
+    }
+
     /// Feeds received bytes; decoded frames become available through [`Self::next_frame`].
     pub fn push(&mut self, bytes: &[u8]) {
         for &byte in bytes {

@@ -14,6 +14,7 @@ pub mod file;
 pub mod flashed;
 pub mod report;
 pub mod source;
+pub mod usbloader;
 
 use serde::Serialize;
 

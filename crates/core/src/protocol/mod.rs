@@ -3,3 +3,4 @@
 
 pub mod balong;
 pub mod qdl;
+pub mod bootrom;

@@ -36,11 +36,17 @@ pub fn label(index: usize, name: &str) -> String {
 
 /// The offset of the first 4-aligned magic word, if any.
 pub async fn find_first_header<S: ByteSource + ?Sized>(src: &mut S) -> Result<Option<u64>, SourceError> {
-    let mut reader = ChunkedReader::new(0, src.len());
-    let mut at = 0u64;
+    find_header_from(src, 0).await
+}
+
+/// The offset of the first magic word at or after `from` (a multiple of 4) that is
+/// 4-aligned, if any.
+async fn find_header_from<S: ByteSource + ?Sized>(src: &mut S, from: u64) -> Result<Option<u64>, SourceError> {
+    let mut reader = ChunkedReader::new(from, src.len().saturating_sub(from));
+    let mut at = from;
     loop {
-        // Every piece is a whole chunk starting at a multiple of CHUNK, so 4-byte steps
-        // inside it stay aligned to the file.
+        // Every piece is a whole chunk starting at `from` plus a multiple of CHUNK, so
+        // 4-byte steps inside it stay aligned to the file.
         let piece = reader.next(src, CHUNK).await?;
         if piece.is_empty() {
             return Ok(None);
@@ -141,6 +147,10 @@ pub async fn walk<S: ByteSource + ?Sized>(
             NextWord::Other => break,
         }
     }
+    if let Some(problem) = broken_chain(src, at, wrapped).await? {
+        report.push(Check::fail("chain", problem));
+        return Ok(entries);
+    }
     if at < len {
         let rest = grouped(len - at);
         report.push(if wrapped {
@@ -172,6 +182,43 @@ async fn read_header<S: ByteSource + ?Sized>(src: &mut S, at: u64) -> Result<Opt
     let mut bytes = [0; HEADER_LEN];
     src.read_at(at, &mut bytes).await?;
     Ok(Header::parse(&bytes))
+}
+
+/// Whether the chain ends at `at` only because a header there is damaged: its magic
+/// is wrong but the rest of it is a header whose CRC checks, or (in a plain `.bin`,
+/// where nothing but firmware follows) another header comes later. Ending there would
+/// flash the partitions before the damage and silently leave out the rest. An updater
+/// program's own bytes may hold the magic by chance, so after a wrapped container only
+/// a damaged header counts.
+async fn broken_chain<S: ByteSource + ?Sized>(
+    src: &mut S,
+    at: u64,
+    wrapped: bool,
+) -> Result<Option<String>, SourceError> {
+    if at + HEADER_LEN as u64 <= src.len() {
+        let mut bytes = [0; HEADER_LEN];
+        src.read_at(at, &mut bytes).await?;
+        bytes[..4].copy_from_slice(&MAGIC);
+        let header = Header::parse(&bytes).expect("the magic was just put in");
+        if header.crc == header.computed_crc() {
+            return Ok(Some(format!(
+                "The partition header at byte {} does not start with the partition marker, so it and every \
+                 partition after it would be left out. The file is damaged.",
+                grouped(at)
+            )));
+        }
+    }
+    if wrapped {
+        return Ok(None);
+    }
+    Ok(find_header_from(src, at).await?.map(|later| {
+        format!(
+            "The chain of partitions breaks at byte {}, yet another partition header follows at byte {}: the \
+             partitions after the break would be left out. The file is damaged.",
+            grouped(at),
+            grouped(later)
+        )
+    }))
 }
 
 /// What follows a partition.

@@ -8,7 +8,7 @@
 //!
 //! Check ids (see [`Check::id`]):
 //! - file: `sha256`, `expected-sha256`, `container`, `file-type`, `file-header`,
-//!   `partition-count`, `trailing-data`, `platform`, `signature`, `signature-flag`;
+//!   `partition-count`, `chain`, `trailing-data`, `platform`, `signature`, `signature-flag`;
 //! - per partition: `header`, `header-crc`, `header-version`, `layout`, `size`,
 //!   `block-crc`, `padding`, `unpack`;
 //! - folders ([`folder::inspect_folder`]): `file-name`, `file-order`, `raw-image`, `folder`;
