@@ -38,7 +38,8 @@ pub enum Fault {
         by: Duration,
     },
     /// Download mode refuses data block `block` of the `partition`-th partition started
-    /// in this session (from 0) with NAK `code`, once.
+    /// in this session (from 0) with NAK `code`, once. A Sierra module refuses unframed
+    /// write `block - 1` of the `partition`-th opened image with Error `code` instead.
     NakBlock {
         /// Which started partition.
         partition: usize,
