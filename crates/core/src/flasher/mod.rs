@@ -265,6 +265,12 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         report.new_version = at.revision().await?;
         if let Some(expected) = &plan.expected_version {
             if !same_version(expected, &report.new_version) {
+                // AT replies carry no checksum: a reply garbled on the way reads as
+                // another version. Ask once more before calling it a mismatch.
+                at.log(Level::Warn, format!("The modem reports firmware {}; asking again.", report.new_version));
+                report.new_version = at.revision().await?;
+            }
+            if !same_version(expected, &report.new_version) {
                 return Err(FlashError::VersionMismatch { expected: expected.clone(), found: report.new_version });
             }
         }
