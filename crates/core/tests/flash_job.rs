@@ -334,3 +334,83 @@ fn a_late_reply_is_never_taken_for_the_next_commands_ack() {
     assert_flash_is(&sim, &expected_flash(&update));
     assert!(events.iter().any(|e| matches!(e, Event::Log(_, m) if m.contains("No answer to the data block"))));
 }
+
+#[test]
+fn a_resumed_job_that_stops_in_the_handshake_still_says_the_update_is_unfinished() {
+    // Found by the fault matrix: it used to say "Nothing was changed on the modem".
+    let update = update_for(&E3372H, 60_000);
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&E3372H), Link::usb_high_speed());
+    // Burst 0 answers AT^DLOADVER?, burst 1 AT^DATAMODE.
+    sim.set_faults(FaultPlan::new().with(Fault::CorruptToHost { nth: 1 }));
+    let journal = Journal { finished: vec![0x0001_0000, 0x0002_0000], ..Journal::default() };
+    let (result, _) = run(&sim, &update, None, journal);
+    let failure = result.unwrap_err();
+    assert_eq!(failure.stage, Stage::Handshake);
+    assert_eq!(failure.state, DeviceState::InDownloadMode);
+    assert_eq!(failure.next_step(), NextStep::Resume);
+}
+
+#[test]
+fn a_resumed_job_whose_partitions_were_all_written_says_so_when_it_stops() {
+    // Found by the fault matrix: the reset's ACK was lost, the stick restarted with the
+    // new firmware, and the resumed run stopped before anything else.
+    let update = update_for(&E3372H, 20_000);
+    let sim = Sim::new(&E3372H);
+    let port = sim.open_role(PortRole::Pcui).unwrap();
+    sim.unplug();
+    let finished = update.inspection.image.partitions.iter().map(|p| p.code.unwrap()).collect();
+    let journal = Journal { finished, ..Journal::default() };
+    let mut flasher = Flasher::new(SimConnector::new(sim.clone()), Vec::new());
+    let job = Job { inspection: &update.inspection, source: update.file.as_slice(), only: None, journal, usb: None };
+    let failure = block_on(flasher.run(port, job)).unwrap_err();
+    assert_eq!(failure.stage, Stage::Identify);
+    assert_eq!(failure.state, DeviceState::Updated);
+    assert_eq!(failure.next_step(), NextStep::CheckModem);
+}
+
+/// Notes how many bursts the stick had sent when the job asked for the new version.
+struct BurstsAtVersionCheck {
+    sim: Sim,
+    confirming: bool,
+    bursts: Option<u64>,
+}
+
+impl modemflash_core::event::Observer for BurstsAtVersionCheck {
+    fn on_event(&mut self, event: &Event) {
+        match event {
+            Event::Stage(Stage::ConfirmVersion) => self.confirming = true,
+            Event::AtLine(_, line) if self.confirming && line == "AT+CGMR" && self.bursts.is_none() => {
+                self.bursts = Some(self.sim.traffic().device_bursts);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_version_reply_garbled_on_the_way_is_asked_again() {
+    // Found by the fault matrix: a corrupted +CGMR reply stopped a job whose flash was
+    // exact with "reports firmware 22.3#3…".
+    let update = update_for(&E3372H, 20_000);
+    let clean = Sim::new(&E3372H);
+    let port = clean.open_role(PortRole::Pcui).unwrap();
+    let observer = BurstsAtVersionCheck { sim: clean.clone(), confirming: false, bursts: None };
+    let mut flasher = Flasher::new(SimConnector::new(clean.clone()), observer);
+    let job = Job {
+        inspection: &update.inspection,
+        source: update.file.as_slice(),
+        only: None,
+        journal: Journal::default(),
+        usb: clean.usb_id(),
+    };
+    block_on(flasher.run(port, job)).unwrap();
+    let before = flasher.into_parts().1.bursts.unwrap();
+
+    // The echo of AT+CGMR is the next burst, its reply the one after.
+    let sim = Sim::new(&E3372H);
+    sim.set_faults(FaultPlan::new().with(Fault::CorruptToHost { nth: before + 1 }));
+    let (result, events) = run(&sim, &update, None, Journal::default());
+    assert_eq!(result.unwrap().new_version, NEW_VERSION);
+    assert!(events.iter().any(|e| matches!(e, Event::Log(_, m) if m.contains("asking again"))));
+    assert_flash_is(&sim, &expected_flash(&update));
+}

@@ -8,7 +8,8 @@
 //! then ends in one of three ways:
 //! - a reported success with a virtual flash byte-exact with the image;
 //! - a clear stop: a [`Failure`] that reports no success (the flash may be partial);
-//! - a violation: a success with a flash that differs from the image, or a panic.
+//! - a violation: a success with a flash that differs from the image, a stop that says
+//!   nothing was changed after the flash was written to, or a panic.
 //!
 //! A family joins the matrix by adding a [`Family`] (a profile and an update builder)
 //! to [`FAMILIES`].
@@ -22,7 +23,7 @@ use core::time::Duration;
 use futures::executor::block_on;
 use modemflash_core::device::PortRole;
 use modemflash_core::event::{Event, Observer};
-use modemflash_core::flasher::{Failure, Flasher, Job, Journal, NextStep, Stage};
+use modemflash_core::flasher::{DeviceState, Failure, Flasher, Job, Journal, NextStep, Stage};
 use modemflash_core::image::{inspect, InspectOptions, Inspection};
 use modemflash_core::protocol::balong::BLOCK_SIZE;
 
@@ -90,7 +91,8 @@ pub enum Outcome {
         /// The error's kind.
         reason: String,
     },
-    /// Success reported with a wrong flash, or a panic.
+    /// Success reported with a wrong flash, a stop misstating the modem's state, or a
+    /// panic.
     Violation(String),
 }
 
@@ -223,7 +225,8 @@ impl Prepared {
 
     /// A whole job, resumed once when it stops asking for that.
     fn job(&self, sim: &Sim) -> Outcome {
-        let journal = match self.attempt(sim, Journal::default()) {
+        let before = sim.inspect(|d| d.flash().clone());
+        let journal = match self.attempt(sim, Journal::default(), &before) {
             Ok(()) => return self.judge(sim, Outcome::Exact),
             Err(Stopped::Failed(failure, journal)) if failure.next_step() == NextStep::Resume => journal,
             Err(stopped) => return stopped.outcome(),
@@ -234,14 +237,16 @@ impl Prepared {
         while sim.usb_id().is_none() && sim.now() - start < COME_BACK {
             sim.wait(Duration::from_secs(1));
         }
-        match self.attempt(sim, journal) {
+        match self.attempt(sim, journal, &before) {
             Ok(()) => self.judge(sim, Outcome::ExactAfterResume),
             Err(stopped) => stopped.outcome(),
         }
     }
 
     /// One run of the job from wherever the stick is.
-    fn attempt(&self, sim: &Sim, journal: Journal) -> Result<(), Stopped> {
+    /// `before` is the flash when the job began: a stop that says nothing was changed
+    /// must leave it so.
+    fn attempt(&self, sim: &Sim, journal: Journal, before: &BTreeMap<u32, Vec<u8>>) -> Result<(), Stopped> {
         let usb = sim.usb_id();
         let role = if usb == Some(self.family.profile.download_id) { PortRole::Download } else { PortRole::Pcui };
         let Ok(port) = sim.open_role(role) else { return Err(Stopped::NoPort) };
@@ -250,6 +255,10 @@ impl Prepared {
         let job = Job { inspection: &self.inspection, source: self.file.as_slice(), only: None, journal, usb };
         match block_on(flasher.run(port, job)) {
             Ok(_) => Ok(()),
+            // A stop must say truly what state the modem is in.
+            Err(f) if f.state == DeviceState::Unchanged && sim.inspect(|d| d.flash() != before) => {
+                Err(Stopped::Misreported(format!("\"{}\" with the flash written to ({f})", f.state_text())))
+            }
             Err(failure) => Err(Stopped::Failed(Box::new(failure), last.0)),
         }
     }
@@ -279,6 +288,8 @@ enum Stopped {
     Failed(Box<Failure>, Journal),
     /// The stick was not on the bus to start on.
     NoPort,
+    /// A failure that misstates what happened to the modem: a violation.
+    Misreported(String),
 }
 
 impl Stopped {
@@ -292,6 +303,7 @@ impl Stopped {
                 Outcome::Stop { stage, reason: kind(&format!("{:?}", failure.error)) }
             }
             Stopped::NoPort => Outcome::Stop { stage: "Resuming".into(), reason: "the stick never came back".into() },
+            Stopped::Misreported(what) => Outcome::Violation(what),
         }
     }
 }

@@ -148,6 +148,10 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
     ) -> Result<Report, FlashError> {
         let plan = Plan::new(job.inspection, job.only.as_deref(), &job.journal)?;
         self.observer.on_event(&Event::Plan(plan.clone()));
+        if !plan.partitions.is_empty() && plan.partitions.iter().all(|p| p.already_written) {
+            // An earlier run wrote everything and stopped around the restart.
+            track.state = DeviceState::Updated;
+        }
         track.enter(Stage::Identify, &mut self.observer);
 
         let image = &job.inspection.image;
@@ -156,6 +160,9 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         let mut normal = NormalSide::default();
         let port = if starts_in_download {
             self.log(Level::Info, "The modem is already in update mode: resuming the update.");
+            // An earlier run left it there, its firmware incomplete: whatever stops this
+            // run, the modem is not as it was before the update began.
+            track.state = DeviceState::InDownloadMode;
             port
         } else {
             let mut at = AtClient::new(port, &mut self.observer);
@@ -257,6 +264,12 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         probe::probe_at(&mut at).await?;
         report.new_version = at.revision().await?;
         if let Some(expected) = &plan.expected_version {
+            if !(family.same_version)(expected, &report.new_version) {
+                // AT replies carry no checksum: a reply garbled on the way reads as
+                // another version. Ask once more before calling it a mismatch.
+                at.log(Level::Warn, format!("The modem reports firmware {}; asking again.", report.new_version));
+                report.new_version = at.revision().await?;
+            }
             if !(family.same_version)(expected, &report.new_version) {
                 return Err(FlashError::VersionMismatch { expected: expected.clone(), found: report.new_version });
             }
