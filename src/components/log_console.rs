@@ -11,7 +11,8 @@ pub fn LogConsole(#[prop(into)] lines: Signal<Vec<LogLine>>, on_save: Callback<S
         <details class="log-console" data-testid="log">
             <summary>"Log (" {move || lines.with(Vec::len)} " lines)"</summary>
             <button on:click=move |_| on_save.run(lines.with(|l| log_text(l)))>"Save log"</button>
-            <ol class="log-lines">
+            // Scrolls: focusable so the keyboard can scroll it too.
+            <ol class="log-lines" tabindex="0" aria-label="Protocol log">
                 {move || {
                     lines
                         .get()

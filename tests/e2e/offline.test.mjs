@@ -57,7 +57,7 @@ test('reloads and identifies the virtual modem with the network gone', { timeout
     await wizard.virtualButton.click();
     await wizard.deviceCard.waitFor();
     assert.equal(await wizard.field('model').textContent(), 'E3372');
-    await wizard.screenshot('offline-virtual-identify');
+    await wizard.screen('offline-virtual-identify');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.context.setOffline(false);
