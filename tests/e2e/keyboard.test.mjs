@@ -58,6 +58,13 @@ test('updates the virtual modem with the keyboard only', { timeout: 120_000 }, a
     await wizard.screen('keyboard-5-progress');
     await wizard.done.waitFor({ timeout: 60_000 });
     await wizard.screen('keyboard-6-done');
+
+    // The log opens from the keyboard, and its scrolling list takes the focus.
+    await tabTo(page, 'log-summary');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getByTestId('log').getAttribute('open'), '');
+    await tabTo(page, 'log-lines');
+    await wizard.screen('keyboard-7-log');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -39,7 +39,7 @@ test('is installable: the web manifest and its icons load', { timeout: 60_000 },
   }
 });
 
-test('reloads and identifies the virtual modem with the network gone', { timeout: 60_000 }, async () => {
+test('reloads, identifies the virtual modem and checks firmware with the network gone', { timeout: 120_000 }, async () => {
   const browser = await openBrowser();
   try {
     const { page, context } = browser;
@@ -58,6 +58,10 @@ test('reloads and identifies the virtual modem with the network gone', { timeout
     await wizard.deviceCard.waitFor();
     assert.equal(await wizard.field('model').textContent(), 'E3372');
     await wizard.screen('offline-virtual-identify');
+    // Firmware comes from disk (here: built in the page) and is checked offline too.
+    await wizard.demoFirmware.click();
+    await wizard.verifySummary.waitFor({ timeout: 60_000 });
+    assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.context.setOffline(false);
