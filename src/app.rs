@@ -27,6 +27,7 @@ use crate::components::support_banner::SupportBanner;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
 use crate::firmware_view::FirmwareState;
 use crate::job_view::JobView;
+use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
 use crate::transport::reconnect::{PromptChannel, WebConnector};
@@ -268,7 +269,7 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>) -> (Screen, Option<Connecti
         Ok(opened) => opened,
         Err(e) => return (Screen::Failed { what: e.to_string(), next_step: e.next_step().into() }, None),
     };
-    let (screen, opened) = identify_on(opened, usb, Via::WebSerial, log).await;
+    let (screen, opened) = identify_on(ModemPort::Serial(opened), usb, Via::WebSerial, log).await;
     opened.close().await;
     let conn = screen.device_ready().then_some(Connection::Serial { port, usb });
     (screen, conn)
@@ -289,7 +290,8 @@ async fn run_update(
                 Ok(p) => p,
                 Err(e) => return Err(open_failure(e.to_string())),
             };
-            flash(WebConnector::new(prompt), port, inspection, blob, usb, job, log).await
+            let connector = ModemConnector::Serial(WebConnector::new(prompt));
+            flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();
@@ -298,7 +300,8 @@ async fn run_update(
                 Ok(port) => {
                     let pacer = Pacer::new(sim.clone());
                     let port = PacedPort::new(port, pacer.clone());
-                    flash(PacedConnector::new(sim, pacer), port, inspection, blob, usb, job, log).await
+                    let connector = ModemConnector::Paced(PacedConnector::new(sim, pacer));
+                    flash(connector, ModemPort::Paced(port), inspection, blob, usb, job, log).await
                 }
                 Err(e) => Err(open_failure(e.to_string())),
             }

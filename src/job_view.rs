@@ -97,6 +97,12 @@ impl JobView {
         }
     }
 
+    /// Overall progress for screen readers: whole tens of percent, so a live region
+    /// speaks at most ten times per update instead of at every block.
+    pub fn announced_percent(&self) -> u8 {
+        (self.percent() / 10.0).floor() as u8 * 10
+    }
+
     /// Progress of the partition being written, in percent.
     pub fn partition_percent(&self) -> f64 {
         match self.progress {
@@ -186,7 +192,18 @@ mod tests {
         assert_eq!(v.rate, Some(500.0));
         assert_eq!(v.seconds_left(), Some(2.0));
         assert_eq!(v.percent(), 50.0);
+        assert_eq!(v.announced_percent(), 50);
         assert_eq!(v.speed_text(), "0.0 MB/s · about 2 s left");
+    }
+
+    #[test]
+    fn screen_readers_hear_progress_in_tens() {
+        let mut v = JobView::default();
+        assert_eq!(v.announced_percent(), 0);
+        v.apply(&progress(399), 0.0);
+        assert_eq!(v.announced_percent(), 10, "19.95 % is announced as 10 %");
+        v.apply(&progress(2000), 0.0);
+        assert_eq!(v.announced_percent(), 100);
     }
 
     #[test]

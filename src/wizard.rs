@@ -8,11 +8,10 @@ use modemflash_core::at::AtClient;
 use modemflash_core::device::probe;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::{Event, Observer};
-use modemflash_core::flasher::{Connector, Failure, Flasher, Job, Journal, Plan, Report};
+use modemflash_core::flasher::{Failure, Flasher, Job, Journal, Plan, Report};
 use modemflash_core::image::balong::fit::{check_fit, StickFacts};
 use modemflash_core::image::{inspect, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest};
-use modemflash_core::port::Port;
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::Sim;
@@ -20,6 +19,7 @@ use web_sys::Blob;
 
 use crate::firmware_view::{FirmwareState, FirmwareView};
 use crate::job_view::JobView;
+use crate::modem::{ModemConnector, ModemPort};
 use crate::platform::{self, JobGuard};
 use crate::session::{LogLine, Screen, Via};
 use crate::transport::blob_source::BlobSource;
@@ -53,7 +53,12 @@ pub fn push_log(log: RwSignal<Vec<LogLine>>, line: LogLine) {
 }
 
 /// Probes `port` and identifies the modem on it; gives the port back for closing.
-pub async fn identify_on<P: Port>(port: P, usb: Option<UsbId>, via: Via, log: RwSignal<Vec<LogLine>>) -> (Screen, P) {
+pub async fn identify_on(
+    port: ModemPort,
+    usb: Option<UsbId>,
+    via: Via,
+    log: RwSignal<Vec<LogLine>>,
+) -> (Screen, ModemPort) {
     let mut at = AtClient::new(port, LogObserver(log));
     let result = probe::identify(&mut at, usb).await;
     let (port, _) = at.into_parts();
@@ -64,7 +69,7 @@ pub async fn identify_on<P: Port>(port: P, usb: Option<UsbId>, via: Via, log: Rw
 pub async fn identify_virtual(sim: &Sim, log: RwSignal<Vec<LogLine>>) -> Screen {
     push_log(log, LogLine::info(format!("Virtual modem plugged in: {} ({}).", E3372H.description, E3372H.normal_id)));
     match sim.open_role(PortRole::Pcui) {
-        Ok(port) => identify_on(port, sim.usb_id(), Via::Virtual, log).await.0,
+        Ok(port) => identify_on(ModemPort::Virtual(port), sim.usb_id(), Via::Virtual, log).await.0,
         Err(e) => Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() },
     }
 }
@@ -136,9 +141,9 @@ impl Observer for JobObserver {
 }
 
 /// Runs the update on `port`, resuming from the journal the browser kept for this image.
-pub async fn flash<C: Connector>(
-    connector: C,
-    port: C::Port,
+pub async fn flash(
+    connector: ModemConnector,
+    port: ModemPort,
     inspection: &Inspection,
     blob: Blob,
     usb: Option<UsbId>,

@@ -7,6 +7,8 @@ use crate::job_view::{JobView, StageStatus};
 /// Renders the job's progress; announces stage changes to screen readers.
 #[component]
 pub fn FlashProgress(#[prop(into)] job: Signal<JobView>) -> impl IntoView {
+    // A memo notifies only when the tens change: the live region speaks once per step.
+    let announced = Memo::new(move |_| job.with(JobView::announced_percent));
     let title = move || job.with(|j| j.current().map(|s| s.title()).unwrap_or_else(|| "Preparing…".into()));
     view! {
         <section class="flash-progress" aria-labelledby="progress-title" data-testid="progress">
@@ -15,6 +17,9 @@ pub fn FlashProgress(#[prop(into)] job: Signal<JobView>) -> impl IntoView {
             <progress id="overall-progress" max="100" value=move || job.with(|j| format!("{:.1}", j.percent()))></progress>
             <label for="partition-progress">"This part"</label>
             <progress id="partition-progress" max="100" value=move || job.with(|j| format!("{:.1}", j.partition_percent()))></progress>
+            <p class="visually-hidden" role="status" data-testid="progress-announcement">
+                {move || format!("{}% of the update written", announced.get())}
+            </p>
             <p class="speed" data-testid="speed">{move || job.with(JobView::speed_text)}</p>
             <ol class="stages" data-testid="stages">
                 {move || {

@@ -9,9 +9,10 @@ use crate::session::{log_text, LogLine};
 pub fn LogConsole(#[prop(into)] lines: Signal<Vec<LogLine>>, on_save: Callback<String>) -> impl IntoView {
     view! {
         <details class="log-console" data-testid="log">
-            <summary>"Log (" {move || lines.with(Vec::len)} " lines)"</summary>
+            <summary data-testid="log-summary">"Log (" {move || lines.with(Vec::len)} " lines)"</summary>
             <button on:click=move |_| on_save.run(lines.with(|l| log_text(l)))>"Save log"</button>
-            <ol class="log-lines">
+            // Scrolls: focusable so the keyboard can scroll it too.
+            <ol class="log-lines" tabindex="0" aria-label="Protocol log" data-testid="log-lines">
                 {move || {
                     lines
                         .get()

@@ -62,16 +62,16 @@ test('updates a modem through Web Serial, following both restarts', { timeout: 1
     await wizard.selectAgain.click();
     await wizard.reconnect.getByText(/wait a few seconds and press the button again/).waitFor();
     assert.equal((await inDownloadMode).usb, '12d1:1c05');
-    await wizard.screenshot('serial-flash-1-select-again');
+    await wizard.screen('serial-flash-1-select-again');
     await wizard.selectAgain.click();
     await wizard.page.getByTestId('current-stage').getByText(/^Writing /).waitFor({ timeout: 30_000 });
-    await wizard.screenshot('serial-flash-2-writing');
+    await wizard.screen('serial-flash-2-writing');
 
     // Back in normal mode with the id granted at the start: no second prompt.
     await wizard.done.waitFor({ timeout: 60_000 });
     assert.equal(await wizard.page.getByTestId('old-version').textContent(), '22.315.01.00.00');
     assert.equal(await wizard.page.getByTestId('new-version').textContent(), NEW_VERSION);
-    await wizard.screenshot('serial-flash-3-done');
+    await wizard.screen('serial-flash-3-done');
 
     const log = await wizard.serialLog();
     const requests = log.filter((e) => e.op === 'requestPort');
@@ -99,7 +99,7 @@ test('an update interrupted by an unplug resumes where it stopped', { timeout: 1
     await wizard.stopped.waitFor({ timeout: 30_000 });
     assert.match(await wizard.stopped.textContent(), /in update mode and its firmware is incomplete/);
     assert.equal(await wizard.page.getByTestId('next-step').textContent(), 'Resume the update');
-    await wizard.screenshot('serial-resume-1-stopped');
+    await wizard.screen('serial-resume-1-stopped');
 
     sim.replug();
     await sim.nextEvent('connected', 20_000);
@@ -108,7 +108,7 @@ test('an update interrupted by an unplug resumes where it stopped', { timeout: 1
     await wizard.done.waitFor({ timeout: 60_000 });
     assert.equal(await wizard.page.getByTestId('new-version').textContent(), NEW_VERSION);
     assert.match(await wizard.done.textContent(), /had been written before the interruption/);
-    await wizard.screenshot('serial-resume-2-done');
+    await wizard.screen('serial-resume-2-done');
   } finally {
     await browser.close();
     await sim.stop();

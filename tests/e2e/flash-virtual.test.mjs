@@ -24,27 +24,32 @@ test('updates the virtual modem with the demo firmware, end to end', { timeout: 
     await wizard.deviceCard.waitFor();
     assert.equal(await wizard.updateButton.isDisabled(), true);
     assert.equal(await wizard.updateReason.textContent(), 'Choose a firmware file first.');
-    await wizard.screenshot('virtual-flash-1-identified');
+    await wizard.screen('virtual-flash-1-identified');
 
     await wizard.demoFirmware.click();
     await wizard.verifySummary.waitFor({ timeout: 60_000 });
     assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
     assert.match(await wizard.verifySummary.textContent(), /passed every check/);
     assert.match(await wizard.verifySummary.textContent(), /installs firmware 22\.333\.01\.00\.00/);
-    await wizard.screenshot('virtual-flash-2-verified');
+    await wizard.screen('virtual-flash-2-verified');
 
     await wizard.updateButton.click();
     await wizard.confirm.waitFor();
     assert.match(await wizard.confirm.textContent(), /Do not unplug the modem/);
-    await wizard.screenshot('virtual-flash-3-confirm');
+    await wizard.screen('virtual-flash-3-confirm');
     await wizard.startUpdate.click();
 
     // The demo runs at a real stick's pace: the stages can be watched.
     await wizard.progress.waitFor();
     await wizard.page.getByTestId('current-stage').getByText('Waiting for the modem in update mode').waitFor();
-    await wizard.screenshot('virtual-flash-4-restarting');
+    await wizard.screen('virtual-flash-4-restarting');
     await wizard.page.getByTestId('current-stage').getByText(/^Writing /).waitFor({ timeout: 30_000 });
-    await wizard.screenshot('virtual-flash-5-writing');
+    await wizard.screen('virtual-flash-5-writing');
+    assert.match(
+      await wizard.page.getByTestId('progress-announcement').textContent(),
+      /^\d{1,3}% of the update written$/,
+      'screen readers hear the progress',
+    );
     const stages = await wizard.page.getByTestId('stages').locator('li').allTextContents();
     assert.equal(stages.length, 16);
     assert.match(stages[0], /Checking the modem \(done\)/);
@@ -53,7 +58,7 @@ test('updates the virtual modem with the demo firmware, end to end', { timeout: 
     assert.equal(await wizard.page.getByTestId('old-version').textContent(), '22.315.01.00.00');
     assert.equal(await wizard.page.getByTestId('new-version').textContent(), '22.333.01.00.00');
     assert.match(await wizard.page.getByTestId('restored').textContent(), /Restored profile 1: "internet"/);
-    await wizard.screenshot('virtual-flash-6-done');
+    await wizard.screen('virtual-flash-6-done');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -34,7 +34,7 @@ test('identifies a modem through Web Serial and closes the port cleanly', { time
     await withWizard({ serial }, async (wizard, { page }) => {
       await bridgeToSim(page, sim);
       await wizard.open(server.url);
-      await wizard.screenshot('identify-1-start');
+      await wizard.screen('identify-1-start');
       await wizard.connectButton.click();
       await wizard.deviceCard.waitFor();
       assert.equal(await wizard.field('manufacturer').textContent(), 'huawei');
@@ -45,7 +45,7 @@ test('identifies a modem through Web Serial and closes the port cleanly', { time
       assert.equal(await wizard.field('usb').textContent(), '12d1:1506 (Huawei, normal mode)');
       assert.equal(await wizard.field('port-role').textContent(), 'AT command port (PCUI)');
       assert.equal(await page.locator('.device-card .badge').count(), 0, 'a real modem is not badged virtual');
-      await wizard.screenshot('identify-2-device-card');
+      await wizard.screen('identify-2-device-card');
 
       const log = await wizard.serialLog();
       const request = log.find((e) => e.op === 'requestPort');
@@ -77,7 +77,7 @@ test('identifies the built-in virtual modem with one click', { timeout: 60_000 }
     assert.equal(await page.locator('.device-card .badge').textContent(), 'virtual');
     await page.getByText(/^Log \(\d+ lines\)$/).click();
     await page.getByText('← ^MODE:5,4 (unsolicited)').first().waitFor();
-    await wizard.screenshot('virtual-device-card');
+    await wizard.screen('virtual-device-card');
   });
 });
 
@@ -90,7 +90,7 @@ test('a browser without Web Serial is told which browsers work', { timeout: 60_0
     assert.equal(await wizard.connectButton.isDisabled(), true);
     assert.equal(await wizard.connectReason.textContent(), 'This browser has no Web Serial.');
     assert.equal(await wizard.virtualButton.isDisabled(), false, 'the virtual modem still works');
-    await wizard.screenshot('no-web-serial');
+    await wizard.screen('no-web-serial');
   });
 });
 
@@ -103,7 +103,7 @@ test('a page opened without a secure context says https is needed', { timeout: 6
     await wizard.supportProblem.getByText('This page needs a secure connection').waitFor();
     assert.equal(await wizard.connectButton.isDisabled(), true);
     assert.equal(await wizard.connectReason.textContent(), 'Needs a secure (https) page.');
-    await wizard.screenshot('insecure-context');
+    await wizard.screen('insecure-context');
   });
 });
 
@@ -116,7 +116,7 @@ test('a cancelled chooser leads to short help, not an error', { timeout: 60_000 
     assert.match(await wizard.cancelled.textContent(), /dialout/);
     assert.equal(await page.getByTestId('failed').count(), 0);
     assert.equal(await wizard.connectButton.isDisabled(), false, 'the person can try again');
-    await wizard.screenshot('chooser-cancelled');
+    await wizard.screen('chooser-cancelled');
   });
 });
 
@@ -135,7 +135,7 @@ test('a port that never answers AT suggests another port of the same modem', { t
       assert.match(text, /Choose another port of the same modem/);
       const writes = (await wizard.serialLog()).filter((e) => e.op === 'write');
       assert.equal(writes.length, 3, 'AT was tried three times');
-      await wizard.screenshot('no-answer');
+      await wizard.screen('no-answer');
     });
   } finally {
     await sim.stop();

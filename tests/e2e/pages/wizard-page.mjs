@@ -1,6 +1,7 @@
 // Page object for the wizard: what a person sees and clicks, by role and test id.
 import path from 'node:path';
 import { ARTIFACTS } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 
 export class WizardPage {
   constructor(page) {
@@ -42,7 +43,9 @@ export class WizardPage {
     return this.deviceCard.getByTestId(name);
   }
 
-  async screenshot(name) {
+  /** A screen the person sees: checked with axe (both themes), then saved as a screenshot. */
+  async screen(name) {
+    await expectAccessible(this.page, name);
     await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   }
 

@@ -1,6 +1,7 @@
 // Serves the release build in dist/ on a free loopback port, from inside the test
 // process (TOOLCHAIN.md: a backgrounded python server outlives the test).
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -15,7 +16,8 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-export async function serveDist(root) {
+/** `gzip`: compress responses as a real host would (the budget's load-time measurement). */
+export async function serveDist(root, { gzip = false } = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
@@ -26,8 +28,14 @@ export async function serveDist(root) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
+      const headers = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
+        res.end(gzipSync(body, { level: 9 }));
+      } else {
+        res.writeHead(200, headers);
+        res.end(body);
+      }
     } catch {
       res.writeHead(404).end('not found');
     }

@@ -1,0 +1,77 @@
+// modemflash service worker: keeps the page usable with the network gone, which is the
+// normal case in the middle of an update (the modem that was the connection is being
+// flashed). At install it caches the app shell: index.html and every asset it links,
+// read from the built page itself, so trunk's hashed file names need no list here.
+// Hashed assets never change, so they are served cache-first; the page itself is
+// fetched from the network when there is one (a new release is picked up) and from the
+// cache when there is not.
+const CACHE = 'modemflash-v1';
+const SHELL = ['./', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png'];
+
+/** Same-origin URLs a built index.html links: trunk's js, wasm and css (with their hashes). */
+function linkedAssets(html) {
+  const urls = new Set();
+  for (const [, url] of html.matchAll(/(?:href|src|module_or_path:)\s*=?\s*["']([^"']+\.(?:js|wasm|css))["']/g)) {
+    urls.add(new URL(url, self.registration.scope).href);
+  }
+  for (const [, url] of html.matchAll(/from\s+["']([^"']+\.js)["']/g)) {
+    urls.add(new URL(url, self.registration.scope).href);
+  }
+  return [...urls].filter((u) => u.startsWith(self.location.origin));
+}
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  const page = await fetch('./', { cache: 'no-cache' });
+  if (!page.ok) throw new Error(`index.html: HTTP ${page.status}`);
+  const html = await page.clone().text();
+  await cache.put('./', page);
+  await cache.addAll([...SHELL.slice(1), ...linkedAssets(html)]);
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+/** The page: network first (and refresh the cache, with what it links), cache when offline. */
+async function page(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const html = await response.clone().text();
+      await cache.put('./', response.clone());
+      cache.addAll(linkedAssets(html)).catch(() => {});
+    }
+    return response;
+  } catch (offline) {
+    const cached = await cache.match('./');
+    if (cached) return cached;
+    throw offline;
+  }
+}
+
+/** Anything else of ours: cache first, then the network (kept for next time). */
+async function asset(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || !request.url.startsWith(self.location.origin)) return;
+  event.respondWith(request.mode === 'navigate' ? page(request) : asset(request));
+});

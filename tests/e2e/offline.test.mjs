@@ -1,0 +1,70 @@
+// Issue 8, offline: once loaded, the page (an installable PWA) keeps working with the
+// network gone, as it is in the middle of an update.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serveDist } from './support/server.mjs';
+import { openBrowser } from './support/browser.mjs';
+import { WizardPage } from './pages/wizard-page.mjs';
+
+let server;
+before(async () => {
+  server = await serveDist(path.resolve('dist'));
+});
+after(async () => {
+  await server?.close();
+});
+
+test('is installable: the web manifest and its icons load', { timeout: 60_000 }, async () => {
+  const browser = await openBrowser();
+  try {
+    const wizard = new WizardPage(browser.page);
+    await wizard.open(server.url);
+    const manifest = await browser.page.evaluate(async () => {
+      const href = document.querySelector('link[rel=manifest]').href;
+      const json = await (await fetch(href)).json();
+      const icons = await Promise.all(
+        json.icons.map(async (i) => ({ ...i, status: (await fetch(new URL(i.src, href))).status })),
+      );
+      return { ...json, icons };
+    });
+    assert.equal(manifest.display, 'standalone');
+    assert.equal(manifest.start_url, './');
+    assert.deepEqual(
+      manifest.icons.map((i) => [i.sizes, i.status]),
+      [['any', 200], ['192x192', 200], ['512x512', 200]],
+    );
+  } finally {
+    await browser.close();
+  }
+});
+
+test('reloads, identifies the virtual modem and checks firmware with the network gone', { timeout: 120_000 }, async () => {
+  const browser = await openBrowser();
+  try {
+    const { page, context } = browser;
+    const wizard = new WizardPage(page);
+    await wizard.open(server.url);
+    // The service worker has cached the app shell once it is active.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    assert.equal(await page.evaluate(() => fetch('/no-such-file').then(() => 'online', () => 'offline')), 'offline');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Connect your modem' }).waitFor();
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'served by the service worker');
+    await wizard.virtualButton.click();
+    await wizard.deviceCard.waitFor();
+    assert.equal(await wizard.field('model').textContent(), 'E3372');
+    await wizard.screen('offline-virtual-identify');
+    // Firmware comes from disk (here: built in the page) and is checked offline too.
+    await wizard.demoFirmware.click();
+    await wizard.verifySummary.waitFor({ timeout: 60_000 });
+    assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.context.setOffline(false);
+    await browser.close();
+  }
+});
