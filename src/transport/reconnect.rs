@@ -16,7 +16,8 @@ use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use modemflash_core::device::catalogue::Mode;
-use modemflash_core::device::UsbId;
+use modemflash_core::device::probe::answers_at;
+use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::flasher::{ConnectError, Connector, Reconnect};
 use web_sys::SerialPort;
 
@@ -84,29 +85,47 @@ impl Connector for WebConnector {
         let (tx, rx) = oneshot::channel();
         self.channel.reply.set_value(Some(tx));
         self.channel.prompt.set(Some(ReconnectPrompt { mode: wanted.mode, ids: wanted.ids.clone() }));
-        let answer = match select(rx, Box::pin(granted_port(&wanted.ids))).await {
-            Either::Left((Ok(answer), _)) => answer,
+        let chosen = match select(rx, Box::pin(granted_port(&wanted.ids, wanted.role))).await {
+            Either::Left((Ok(answer), _)) => answer.map(Choice::Picked),
             Either::Left((Err(_), _)) => Err(ConnectError::Cancelled),
-            Either::Right((port, _)) => Ok(port),
+            Either::Right((port, _)) => Ok(Choice::Found(port)),
         };
         self.channel.reply.set_value(None);
         self.channel.prompt.set(None);
-        WebSerialPort::open(answer?).await.map_err(|e| ConnectError::Open(e.to_string()))
+        match chosen? {
+            Choice::Picked(port) => WebSerialPort::open(port).await.map_err(|e| ConnectError::Open(e.to_string())),
+            Choice::Found(port) => Ok(port),
+        }
     }
 }
 
-/// Waits until a port the page already has permission for shows one of `ids`.
-async fn granted_port(ids: &[UsbId]) -> SerialPort {
+/// How the port was found again.
+enum Choice {
+    /// The person picked it in the chooser.
+    Picked(SerialPort),
+    /// It was granted before and came back; already open.
+    Found(WebSerialPort),
+}
+
+/// Waits until a port the page already has permission for shows one of `ids`, and
+/// opens it. A browser may list every port of the dongle under one id: for the AT role
+/// the one that answers `AT` is taken (the others are closed again).
+async fn granted_port(ids: &[UsbId], role: PortRole) -> WebSerialPort {
     loop {
-        if let Some(port) = find_granted(ids).await {
-            return port;
+        for candidate in granted(ids).await {
+            let Ok(mut port) = WebSerialPort::open(candidate).await else { continue };
+            if role != PortRole::Pcui || matches!(answers_at(&mut port).await, Ok(true)) {
+                return port;
+            }
+            port.close().await;
         }
         TimeoutFuture::new(POLL.as_millis() as u32).await;
     }
 }
 
-async fn find_granted(ids: &[UsbId]) -> Option<SerialPort> {
-    let serial = web_sys::window()?.navigator().serial();
-    let ports = serial.get_ports().await.ok()?;
-    ports.iter().find(|p| usb_id_of(p).is_some_and(|id| ids.contains(&id)))
+/// The granted ports that show one of `ids` now.
+async fn granted(ids: &[UsbId]) -> Vec<SerialPort> {
+    let Some(serial) = web_sys::window().map(|w| w.navigator().serial()) else { return Vec::new() };
+    let Ok(ports) = serial.get_ports().await else { return Vec::new() };
+    ports.iter().filter(|p| usb_id_of(p).is_some_and(|id| ids.contains(&id))).collect()
 }

@@ -45,10 +45,10 @@ test('updates a Sierra module through Web Serial over QDL', { timeout: 150_000 }
     await wizard.open(server.url);
     await wizard.connectButton.click();
     await wizard.deviceCard.waitFor();
-    await wizard.screenshot('sierra-flash-1-connected');
+    await wizard.screen('sierra-flash-1-connected');
     await wizard.chooseFirmware(firmware);
     assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
-    await wizard.screenshot('sierra-flash-2-verified');
+    await wizard.screen('sierra-flash-2-verified');
     await wizard.updateButton.click();
     const inBootAndHold = sim.nextEvent('connected', 30_000);
     await wizard.startUpdate.click();
@@ -58,15 +58,15 @@ test('updates a Sierra module through Web Serial over QDL', { timeout: 150_000 }
     await wizard.reconnect.waitFor({ timeout: 30_000 });
     assert.equal((await inBootAndHold).usb, '1199:9070');
     assert.match(await wizard.reconnect.textContent(), /1199:9070/);
-    await wizard.screenshot('sierra-flash-3-select-qdl-port');
+    await wizard.screen('sierra-flash-3-select-qdl-port');
     await wizard.selectAgain.click();
     await wizard.page.getByTestId('current-stage').getByText('Writing SPKG (1 of 1)').waitFor({ timeout: 30_000 });
-    await wizard.screenshot('sierra-flash-4-writing');
+    await wizard.screen('sierra-flash-4-writing');
 
     await wizard.done.waitFor({ timeout: 90_000 });
     assert.match(await wizard.page.getByTestId('old-version').textContent(), /^SWI9X30C_02\.24\.05\.06/);
     assert.match(await wizard.page.getByTestId('new-version').textContent(), /^SWI9X30C_02\.30\.01\.01 /);
-    await wizard.screenshot('sierra-flash-5-done');
+    await wizard.screen('sierra-flash-5-done');
 
     const log = await wizard.serialLog();
     const requests = log.filter((e) => e.op === 'requestPort');
@@ -76,7 +76,13 @@ test('updates a Sierra module through Web Serial over QDL', { timeout: 150_000 }
       JSON.stringify(requests[1].filters),
     );
     // 0x1199:0x9071 normal, 0x1199:0x9070 boot-and-hold, in decimal as Web Serial reports them.
-    assert.deepEqual(log.filter((e) => e.op === 'open').map((e) => e.usb), ['4505:36977', '4505:36977', '4505:36976', '4505:36977']);
+    const opens = log.filter((e) => e.op === 'open').map((e) => `${e.usb}/${e.interface}`);
+    assert.deepEqual(opens.slice(0, 3), ['4505:36977/3', '4505:36977/3', '4505:36976/0']);
+    // Back in normal mode every port of the module is granted: the page asks each one
+    // "AT" and keeps the AT port, closing the DIAG and GPS ports again.
+    assert.deepEqual(opens.slice(3), ['4505:36977/0', '4505:36977/2', '4505:36977/3']);
+    const closes = log.filter((e) => e.op === 'close' && e.usb === '4505:36977').map((e) => e.interface);
+    assert.ok([0, 2].every((i) => closes.includes(i)), `probed ports closed again: ${closes}`);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -247,3 +247,14 @@ fn stale_lines_before_a_command_go_to_the_log_not_the_reply() {
     assert!(events.contains(&Event::Unsolicited("^MODE:5,9".into())));
     assert!(events.contains(&Event::Unsolicited("huawei".into())));
 }
+
+#[test]
+fn a_quick_probe_tells_the_at_port_from_a_silent_one() {
+    let sim = Sim::new(&E3372H);
+    let mut pcui = sim.open_role(PortRole::Pcui).unwrap();
+    assert_eq!(block_on(probe::answers_at(&mut pcui)), Ok(true));
+    let mut diag = sim.open_role(PortRole::Diag).unwrap();
+    let start = sim.now();
+    assert_eq!(block_on(probe::answers_at(&mut diag)), Ok(false));
+    assert!(sim.now() - start < Duration::from_millis(1100), "two short tries, not the full probe");
+}

@@ -86,6 +86,25 @@ pub async fn identify<P: Port, O: Observer>(
     Ok(Identified { usb, role: PortRole::Pcui, identity })
 }
 
+/// How long a quick look at one of several candidate ports waits for `OK`.
+pub const QUICK_PROBE_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Whether `port` takes AT commands: `AT` twice with a short wait, for choosing among
+/// several ports of one dongle (a browser lists them without interface numbers,
+/// web-platform.md §3.1). Nothing is logged; the chosen port is probed again in full.
+pub async fn answers_at<P: Port>(port: &mut P) -> Result<bool, PortError> {
+    let mut at = AtClient::new(port, crate::event::Silent);
+    for _ in 0..2 {
+        match at.exchange("AT", QUICK_PROBE_TIMEOUT).await {
+            Ok(r) if r.result.is_ok() => return Ok(true),
+            Ok(_) | Err(AtError::Timeout { .. }) => {}
+            Err(AtError::Port(e)) => return Err(e),
+            Err(AtError::Rejected { .. }) => {}
+        }
+    }
+    Ok(false)
+}
+
 /// Sends `AT` until it is answered `OK`, [`AT_PROBE_TRIES`] times at most.
 pub async fn probe_at<P: Port, O: Observer>(at: &mut AtClient<P, O>) -> Result<(), IdentifyError> {
     for _ in 0..AT_PROBE_TRIES {

@@ -2,5 +2,5 @@
 //! rules its spec gives.
 
 pub mod balong;
-pub mod qdl;
 pub mod bootrom;
+pub mod qdl;
