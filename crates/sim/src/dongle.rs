@@ -105,6 +105,8 @@ pub struct VirtualDongle {
     faults: FaultPlan,
     download_bytes: u64,
     partitions_started: usize,
+    /// The partition table in flash (Qualcomm sticks).
+    partition_table: Vec<u8>,
 }
 
 impl VirtualDongle {
@@ -126,6 +128,7 @@ impl VirtualDongle {
             faults: FaultPlan::new(),
             download_bytes: 0,
             partitions_started: 0,
+            partition_table: Vec::new(),
         }
     }
 
@@ -200,6 +203,11 @@ impl VirtualDongle {
         &self.flash
     }
 
+    /// The partition table in flash (Qualcomm sticks; empty when none was written).
+    pub fn partition_table(&self) -> &[u8] {
+        &self.partition_table
+    }
+
     /// Pulls the dongle out now; [`Self::replug`] plugs it in again.
     pub fn unplug(&mut self) {
         self.leave_bus();
@@ -248,6 +256,7 @@ impl VirtualDongle {
                     flash: &mut self.flash,
                     faults: &mut self.faults,
                     partitions_started: &mut self.partitions_started,
+                    partition_table: &mut self.partition_table,
                 };
                 let output = m.receive(bytes, &mut target);
                 self.flashed |= m.wrote_anything();

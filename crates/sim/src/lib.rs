@@ -20,6 +20,7 @@ pub mod link;
 pub mod modem;
 pub mod port;
 pub mod profile;
+pub mod qualcomm;
 
 pub use connector::SimConnector;
 pub use dongle::VirtualDongle;

@@ -2,3 +2,7 @@
 //! rules its spec gives.
 
 pub mod balong;
+pub mod diag;
+pub mod dmss;
+pub mod link;
+pub mod streaming;
