@@ -308,3 +308,42 @@ fn reset_reboots_into_normal_mode_showing_the_new_version() {
     assert_eq!(sim.usb_id(), Some(UsbId::new(0x19d2, 0x0031)));
     assert_eq!(sim.inspect(|d| d.revision().to_string()), "BD_P673A2V1.0.1B02");
 }
+
+#[test]
+fn diag_port_answers_the_probe_and_3a_switches_to_dmss_download() {
+    let sim = Sim::new(&ZTE_MF626);
+    let mut diag_port = sim.open_role(PortRole::Diag).unwrap();
+    assert_eq!(block_on(diag::probe(&mut diag_port)).unwrap(), ProbeState::Diag, "13 06 88 D5 7E");
+    block_on(diag::enter_download(&mut diag_port)).unwrap();
+    sim.wait(Duration::from_secs(3));
+    assert_eq!(sim.usb_id(), None, "the stick re-enumerates");
+    sim.wait(Duration::from_secs(3));
+    assert_eq!(sim.usb_id(), Some(UsbId::new(0x19d2, 0x0076)), "ZTE DMSS download device");
+    let mut port = sim.open_role(PortRole::Download).unwrap();
+    assert_eq!(block_on(diag::probe(&mut port)).unwrap(), ProbeState::DmssDownload);
+}
+
+#[test]
+fn at_qcdmg_turns_the_at_port_into_diag() {
+    use modemflash_core::at::{AtClient, QUERY_TIMEOUT};
+    let sim = Sim::new(&ALCATEL_X020);
+    let mut at = AtClient::new(sim.open_role(PortRole::Pcui).unwrap(), Vec::new());
+    block_on(at.query("AT$QCDMG", QUERY_TIMEOUT)).unwrap();
+    let mut port = at_port(&sim);
+    assert_eq!(block_on(diag::probe(&mut port)).unwrap(), ProbeState::Diag);
+    block_on(diag::enter_download(&mut port)).unwrap();
+    sim.wait(Duration::from_secs(6));
+    assert_eq!(sim.usb_id(), Some(UsbId::new(0x05c6, 0x9008)));
+}
+
+#[test]
+fn a_huawei_stick_does_not_know_at_qcdmg() {
+    use modemflash_core::at::{AtClient, QUERY_TIMEOUT};
+    let sim = Sim::new(&modemflash_sim::profile::E3372H);
+    let mut at = AtClient::new(sim.open_role(PortRole::Pcui).unwrap(), Vec::new());
+    assert!(block_on(at.query("AT$QCDMG", QUERY_TIMEOUT)).is_err());
+}
+
+fn at_port(sim: &Sim) -> SimPort {
+    sim.open_role(PortRole::Pcui).unwrap()
+}

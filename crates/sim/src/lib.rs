@@ -12,6 +12,7 @@
 
 pub mod balong;
 pub mod connector;
+pub mod diag;
 pub mod dongle;
 pub mod download;
 pub mod fault;

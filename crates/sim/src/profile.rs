@@ -219,6 +219,12 @@ impl Profile {
         }
     }
 
+    /// Whether its boot loader is Qualcomm's: its firmware has a DIAG port and
+    /// `AT$QCDMG` (specs/qualcomm-dload.md §2.1).
+    pub fn is_qualcomm(&self) -> bool {
+        matches!(self.boot_loader, BootLoader::Qualcomm(_))
+    }
+
     /// The interface number that plays `role` in normal mode.
     pub fn interface(&self, role: PortRole) -> Option<u8> {
         self.normal_ports.iter().find(|(_, r)| *r == role).map(|(i, _)| *i)
