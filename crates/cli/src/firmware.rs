@@ -121,11 +121,6 @@ impl Firmware {
     /// start of [`Firmware::source`] (for a folder, the position of its file in the
     /// chain is added; a one-file image is unchanged).
     pub fn for_flashing(&self) -> Inspection {
-        let mut inspection = self.inspection.clone();
-        for partition in &mut inspection.image.partitions {
-            partition.offset += self.source.start_of(partition.source);
-            partition.source = 0;
-        }
-        inspection
+        self.inspection.chained(|file| self.source.start_of(file))
     }
 }

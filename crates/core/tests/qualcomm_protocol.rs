@@ -61,7 +61,7 @@ async fn write_all(
     client.partition_table(&table().encode()).await?;
     for (name, data) in images {
         client.open(name).await?;
-        client.write_image(data, mode, &hello, |_| {}).await?;
+        client.write_at(0, data, mode, &hello, |_| {}).await?;
         client.close().await?;
     }
     Ok(hello)

@@ -12,6 +12,7 @@ pub mod connector;
 pub mod error;
 pub mod journal;
 pub mod plan;
+mod qualcomm;
 pub mod session;
 pub mod stage;
 
@@ -23,7 +24,7 @@ pub use connector::{ConnectError, Connector, Reconnect};
 pub use error::{DeviceState, Failure, FlashError, NextStep};
 pub use journal::Journal;
 pub use plan::{Plan, PlanError, PlannedPartition};
-pub use session::{FamilyFacts, Session};
+pub use session::{EnterDownload, FamilyFacts, Session};
 pub use stage::Stage;
 
 use crate::at::identity::Identity;
@@ -33,7 +34,7 @@ use crate::device::catalogue::{self, Mode};
 use crate::device::probe::{self, IdentifyError};
 use crate::device::{PortRole, UsbId};
 use crate::event::{Event, Level, Observer};
-use crate::image::balong::fit::{check_fit, StickFacts};
+use crate::image::balong::fit::StickFacts;
 use crate::image::{ByteSource, Inspection, Outcome, TargetFacts};
 use crate::port::{Port, PortError};
 
@@ -159,7 +160,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             let mut at = AtClient::new(port, &mut self.observer);
             match probe::probe_at(&mut at).await {
                 Ok(()) => {
-                    normal = prepare_normal_mode(at, &image.target, family.enter_download, track).await?;
+                    normal = prepare_normal_mode(at, &image.target, &family, track).await?;
                     // Kept with the journal before the switch: a resumed job restores them.
                     job.journal.apns = normal.apns.clone();
                     self.observer.on_event(&Event::Journal(job.journal.clone()));
@@ -186,7 +187,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         track.enter(Stage::Handshake, &mut self.observer);
         let identified = normal.identity.is_some();
         let announce = plan.announce.as_deref();
-        let mut dl = Session::open(image.family, port, &mut self.observer, announce, &image.target, identified).await?;
+        let mut dl = Session::open(image, &mut job.source, port, &mut self.observer, announce, identified).await?;
         track.state = DeviceState::InDownloadMode;
 
         let saved_apns = job.journal.apns.clone();
@@ -277,23 +278,36 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
 async fn prepare_normal_mode<P: Port, O: Observer>(
     mut at: AtClient<P, O>,
     target: &TargetFacts,
-    enter: &str,
+    family: &FamilyFacts,
     track: &mut Track,
 ) -> Result<NormalSide, FlashError> {
     let identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
-    check_product(&check_fit(target, &StickFacts::from(&identity)), at.observer())?;
+    check_product(&(family.fit)(target, &StickFacts::from(&identity)), at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
     let apns = at.apn_profiles().await?;
     at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
 
     track.enter(Stage::EnterDownload, at.observer());
-    match at.query(enter, QUERY_TIMEOUT).await {
-        // The OK may be lost when the port drops (huawei-balong.md §2): the port
-        // vanishing is success too; the reconnect step tells for sure.
-        Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
-        Err(e) => return Err(e.into()),
+    match family.enter_download {
+        EnterDownload::At(command) => match at.query(command, QUERY_TIMEOUT).await {
+            // The OK may be lost when the port drops (huawei-balong.md §2): the port
+            // vanishing is success too; the reconnect step tells for sure.
+            Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
+            Err(e) => return Err(e.into()),
+        },
+        EnterDownload::AtThenDiag(command) => {
+            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1).
+            at.query(command, QUERY_TIMEOUT).await?;
+            let (mut port, mut observer) = at.into_parts();
+            log_to(
+                &mut observer,
+                Level::Info,
+                "The port speaks DIAG now; asking the modem to restart into download mode.".into(),
+            );
+            crate::protocol::diag::enter_download(&mut port).await?;
+        }
     }
     track.state = DeviceState::InDownloadMode;
     Ok(NormalSide { identity: Some(identity), apns })

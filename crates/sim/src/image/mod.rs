@@ -2,4 +2,5 @@
 //! from the container specs alone: no vendor firmware is ever used or committed.
 
 pub mod balong;
+pub mod qualcomm;
 pub mod update;

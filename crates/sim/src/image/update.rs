@@ -63,7 +63,7 @@ pub fn stick_update(profile: &Profile, version: &str, size: usize) -> BalongImag
 }
 
 /// Bytes that look like firmware to a compressor: code-like runs and tables, not noise.
-fn firmware_bytes(len: usize, mut state: u64) -> Vec<u8> {
+pub(crate) fn firmware_bytes(len: usize, mut state: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(len);
     while out.len() < len {
         state ^= state << 13;
@@ -80,7 +80,7 @@ fn firmware_bytes(len: usize, mut state: u64) -> Vec<u8> {
     out
 }
 
-fn seed(version: &str, partition: usize) -> u64 {
+pub(crate) fn seed(version: &str, partition: usize) -> u64 {
     version
         .bytes()
         .fold(0x9E37_79B9_7F4A_7C15 ^ partition as u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))

@@ -156,6 +156,11 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
         (self.link.into_port(), self.observer)
     }
 
+    /// The observer, for the flasher's own events.
+    pub fn observer(&mut self) -> &mut O {
+        &mut self.observer
+    }
+
     /// HELLO (§4.2): checks the negotiated version is one this host speaks.
     pub async fn hello(&mut self, hello: Hello) -> Result<HelloReply, StreamingError> {
         let cmd = Cmd::Hello(hello);
@@ -222,11 +227,14 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
         }
     }
 
-    /// Writes the open image from byte offset 0 (§4.6 step 5): blocks of `block` bytes
-    /// (the last one short, an empty image sends nothing), at most `window` outstanding
-    /// and matched by address (§4.7). `progress` gets the bytes acknowledged so far.
-    pub async fn write_image(
+    /// Writes `data` at byte offset `base` of the open image (§4.6 step 5): blocks of
+    /// the mode's block size (the last one short, no data sends nothing), at most the
+    /// window outstanding and matched by address (§4.7). A caller streaming an image in
+    /// pieces keeps `base` a multiple of [`UNFRAMED_MAX_BLOCK`] so blocks stay aligned.
+    /// `progress` gets the bytes acknowledged so far.
+    pub async fn write_at(
         &mut self,
+        base: u32,
         data: &[u8],
         mode: WriteMode,
         hello: &HelloReply,
@@ -240,7 +248,8 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
             }
         };
         let cmd_name = if mode == WriteMode::Unframed { "unframed stream write (30)" } else { "stream write (07)" };
-        let blocks: Vec<(u32, &[u8])> = data.chunks(block).enumerate().map(|(i, c)| ((i * block) as u32, c)).collect();
+        let blocks: Vec<(u32, &[u8])> =
+            data.chunks(block).enumerate().map(|(i, c)| (base + (i * block) as u32, c)).collect();
         let mut next = 0;
         let mut outstanding: VecDeque<usize> = VecDeque::new(); // in sending order
         let mut acked = 0u64;
