@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use futures::executor::block_on;
 use modemflash_core::image::balong::{self, FolderFile};
+use modemflash_core::image::qualcomm;
 use modemflash_core::image::{inspect, InspectOptions};
 use modemflash_core::image::{Inspection, Sha256Digest, SourceError};
 
@@ -89,7 +90,12 @@ pub fn load(path: &Path, expected_sha256: Option<Sha256Digest>) -> Result<Firmwa
             return Err(LoadError::ChecksumOfFolder { path: path.to_path_buf() });
         }
         let mut files = folder_files(path).map_err(unreadable)?;
-        let inspection = block_on(balong::inspect_folder(&mut files)).map_err(read_failed)?;
+        let inspection = if qualcomm::looks_like_package(files.iter().map(|f| f.name.as_str())) {
+            block_on(qualcomm::inspect_package(&mut files))
+        } else {
+            block_on(balong::inspect_folder(&mut files))
+        }
+        .map_err(read_failed)?;
         let source = FileChain::new(files.into_iter().map(|f| f.source));
         Ok(Firmware { inspection, source })
     } else {

@@ -4,4 +4,5 @@ mod bridge;
 mod flash;
 mod identify;
 mod inspect;
+mod pack;
 mod support;
