@@ -210,3 +210,49 @@ fn a_package_with_a_changed_file_is_refused_before_the_modem_is_touched() {
     assert!(matches!(failure.error, FlashError::Plan(_)), "{failure}");
     assert!(!events.iter().any(|e| matches!(e, Event::AtLine(..))), "not a single byte went to the modem");
 }
+
+/// The package zipped, deflated, inside a folder as people zip them.
+fn zipped(package: &QualcommPackage) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.add_directory("MF626-B02/", options).unwrap();
+    for (name, bytes) in &package.files {
+        zip.start_file(format!("MF626-B02/{name}"), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zipped_package_is_verified_and_flashed_from_its_entries() {
+    use modemflash_core::image::qualcomm::inspect_zip;
+    use modemflash_core::image::Chain;
+    let package = stick_package(&ZTE_MF626, NEW_VERSION, 150_000);
+    let zip = zipped(&package);
+    assert!(modemflash_core::image::qualcomm::zip::is_zip(&zip));
+    let (inspection, entries) = block_on(inspect_zip(&mut zip.as_slice())).unwrap();
+    assert!(inspection.report.passed(), "{:#?}", inspection.report);
+    assert_eq!(entries.len(), package.files.len(), "the folder inside the zip is flattened");
+    let chain = Chain::new(entries.into_iter().map(|e| e.source));
+    let inspection = inspection.chained(|i| chain.start_of(i));
+    let sim = Sim::new(&ZTE_MF626);
+    let port = sim.open_role(PortRole::Pcui).unwrap();
+    let mut flasher = Flasher::new(SimConnector::new(sim.clone()), Vec::new());
+    let job =
+        Job { inspection: &inspection, source: chain, only: None, journal: Journal::default(), usb: sim.usb_id() };
+    assert_eq!(block_on(flasher.run(port, job)).unwrap().new_version, NEW_VERSION);
+    assert_flash_is_package(&sim, &Update { package, chain: Vec::new(), inspection });
+}
+
+#[test]
+fn a_damaged_zip_is_one_failing_check() {
+    use modemflash_core::image::qualcomm::inspect_zip;
+    let mut zip = zipped(&stick_package(&ZTE_MF626, NEW_VERSION, 20_000));
+    let end = zip.len();
+    zip.truncate(end - 30);
+    let (inspection, entries) = block_on(inspect_zip(&mut zip.as_slice())).unwrap();
+    assert!(entries.is_empty());
+    let failed: Vec<&str> = inspection.report.failures().map(|c| c.id).collect();
+    assert_eq!(failed, ["zip"]);
+}

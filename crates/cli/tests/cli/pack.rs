@@ -55,3 +55,23 @@ fn pack_refuses_files_that_are_not_package_files_and_an_occupied_folder() {
     assert_eq!(occupied.status.code(), Some(2));
     assert!(occupied.stderr.contains("not an empty folder"), "{}", occupied.stderr);
 }
+
+#[test]
+fn inspect_reads_a_zipped_package() {
+    use std::io::Write;
+    let package = stick_package(&ZTE_MF626, "BD_P673A2V1.0.1B02", 50_000);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in &package.files {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    let dir = TempDir::new("pack-zip");
+    let file = dir.write("MF626.zip", &zip.finish().unwrap().into_inner());
+    let out = run(&["inspect", &file, "--json"], STARTUP);
+    assert_eq!(out.status.code(), Some(0), "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["image"]["family"], "qualcomm-package");
+    assert_eq!(doc["image"]["partitions"].as_array().unwrap().len(), 3);
+    assert!(doc["image"]["sha256"].is_string(), "a zip is one file with one checksum");
+}

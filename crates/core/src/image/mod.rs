@@ -22,7 +22,7 @@ pub use digest::Sha256Digest;
 pub use flashed::FlashedReader;
 pub use folder::FolderFile;
 pub use report::{Check, Outcome, VerificationReport};
-pub use source::{ByteSource, SourceError};
+pub use source::{ByteSource, Chain, SourceError};
 
 /// What the user adds to the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -11,6 +11,7 @@
 
 pub mod manifest;
 pub mod programmer;
+pub mod zip;
 
 use crate::image::balong::fit::StickFacts;
 use crate::image::folder::{listing, FolderFile};
@@ -91,6 +92,37 @@ pub fn check_models(target: &TargetFacts, stick: &StickFacts<'_>) -> Check {
                 stick.model, stick.model
             ),
         )
+    }
+}
+
+/// Inspects a zipped package: its entries as [`inspect_package`] takes them, whose
+/// positions the inspection's sources refer to. A zip that cannot be unpacked gives a
+/// report with one failing check and no entries.
+pub async fn inspect_zip<S: ByteSource + ?Sized>(
+    src: &mut S,
+) -> Result<(Inspection, Vec<FolderFile<Vec<u8>>>), SourceError> {
+    match zip::unpack(src).await? {
+        Ok(mut files) => {
+            let mut inspection = inspect_package(&mut files).await?;
+            inspection.image.size = src.len();
+            inspection.image.layout = Layout::File { starts_at: 0 };
+            Ok((inspection, files))
+        }
+        Err(reason) => {
+            let mut report = VerificationReport::new();
+            report.push(Check::fail("zip", format!("The package {reason}. Get the package again.")));
+            let image = FirmwareImage {
+                family: Family::QualcommPackage,
+                layout: Layout::File { starts_at: 0 },
+                size: src.len(),
+                sha256: None,
+                target: TargetFacts::default(),
+                signature: None,
+                partitions: Vec::new(),
+                loader: None,
+            };
+            Ok((Inspection { image, report }, Vec::new()))
+        }
     }
 }
 
