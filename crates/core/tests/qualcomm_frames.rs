@@ -253,3 +253,20 @@ fn probe_replies_are_classified_by_the_spec_table() {
     assert_eq!(diag::classify(b""), ProbeState::NotQualcomm);
     assert!(ProbeState::Sahara.describe().contains("not supported"));
 }
+
+/// The §9.2 rows no typed command above builds (other OPEN_MULTI types, qtools' 5-byte
+/// HELLO tail, POWER_OFF, SW_VERSION_REQ), checked on the codec itself.
+#[test]
+fn remaining_spec_frames_match_the_codec() {
+    for (payload, wire) in [
+        ("0C", "7E 0C 14 3A 7E"),
+        ("1B 05", "7E 1B 05 D3 29 7E"),
+        ("1C 00", "7E 1C 00 76 33 7E"),
+        ("11", "7E 11 70 F1 7E"),
+        ("0B", "7E 0B AB 4E 7E"),
+    ] {
+        assert_eq!(framed(&hex(payload), true), hex(wire), "payload {payload}");
+    }
+    let qtools = hex(&format!("01 {} 03 23 23 23 20", host_magic()));
+    assert_eq!(framed(&qtools, true), hex(&format!("7E 01 {} 03 23 23 23 20 E7 54 7E", host_magic())));
+}

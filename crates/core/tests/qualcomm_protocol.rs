@@ -347,3 +347,31 @@ fn a_huawei_stick_does_not_know_at_qcdmg() {
 fn at_port(sim: &Sim) -> SimPort {
     sim.open_role(PortRole::Pcui).unwrap()
 }
+
+#[test]
+fn qtools_hello_with_extra_bytes_is_accepted_as_version_3() {
+    let (_sim, client) = programmer_running(&ZTE_MF626);
+    let (mut port, _) = client.into_parts();
+    let mut payload = vec![0x01];
+    payload.extend_from_slice(modemflash_core::protocol::streaming::HOST_MAGIC);
+    payload.extend_from_slice(&[0x03, 0x23, 0x23, 0x23, 0x20]);
+    let mut wire = Vec::new();
+    modemflash_core::framing::hdlc::encode(&payload, true, &mut wire);
+    block_on(port.write(&wire)).unwrap();
+    let mut decoder = modemflash_core::framing::hdlc::HdlcDecoder::new(4096);
+    let mut buf = [0u8; 512];
+    let reply = loop {
+        let n = block_on(port.read(&mut buf, Duration::from_millis(100))).unwrap();
+        assert!(n > 0, "the programmer answers");
+        decoder.push(&buf[..n]);
+        if let Some(frame) = decoder.next_frame() {
+            break frame.unwrap();
+        }
+    };
+    let modemflash_core::protocol::streaming::Reply::Hello(hello) =
+        modemflash_core::protocol::streaming::Reply::parse(&reply)
+    else {
+        panic!("{reply:02X?}")
+    };
+    assert_eq!((hello.version, hello.block_size, hello.features), (3, 1024, 0x23 & 0x09));
+}
