@@ -270,3 +270,65 @@ fn remaining_spec_frames_match_the_codec() {
     let qtools = hex(&format!("01 {} 03 23 23 23 20", host_magic()));
     assert_eq!(framed(&qtools, true), hex(&format!("7E 01 {} 03 23 23 23 20 E7 54 7E", host_magic())));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry() -> impl Strategy<Value = PartitionEntry> {
+        ("0:[A-Z0-9_]{1,13}", any::<u32>(), any::<u16>(), any::<u16>(), any::<[u8; 4]>()).prop_map(
+            |(name, size_kib, pad_kib, which_flash, attributes)| PartitionEntry {
+                name,
+                size_kib,
+                pad_kib,
+                which_flash,
+                attributes,
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn partition_tables_round_trip(entries in proptest::collection::vec(entry(), 0..=17)) {
+            let table = PartitionTable { entries };
+            let bytes = table.encode();
+            prop_assert!(bytes.len() <= 512);
+            prop_assert_eq!(PartitionTable::parse(&bytes), Ok(table));
+        }
+
+        #[test]
+        fn any_bytes_parse_as_a_table_or_an_error_never_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            if let Ok(t) = PartitionTable::parse(&bytes) {
+                prop_assert!(t.entries.len() <= 17);
+            }
+        }
+
+        #[test]
+        fn streaming_replies_round_trip(addr in any::<u32>(), status in any::<u8>(), text in "[ -~]{0,40}", code in any::<u32>()) {
+            use streaming::Reply;
+            for reply in [
+                Reply::Written(addr),
+                Reply::UnframedWritten(addr),
+                Reply::PartitionTable(status),
+                Reply::Opened(status),
+                Reply::Error { code: ErrorCode(code), message: text.clone() },
+            ] {
+                let mut p = Vec::new();
+                reply.encode(&mut p);
+                prop_assert_eq!(Reply::parse(&p), reply);
+            }
+        }
+
+        #[test]
+        fn hello_replies_round_trip(
+            version in any::<u8>(), compat in any::<u8>(), block in any::<u32>(), base in any::<u32>(),
+            id in "[ -~]{0,40}", window in any::<u16>(), sectors in proptest::collection::vec(any::<u32>(), 0..200),
+            features in any::<u8>(),
+        ) {
+            let hello = HelloReply { version, compatible_version: compat, block_size: block, flash_base: base, flash_id: id, window, sectors, features };
+            let mut p = Vec::new();
+            streaming::Reply::Hello(hello.clone()).encode(&mut p);
+            prop_assert_eq!(streaming::Reply::parse(&p), streaming::Reply::Hello(hello));
+        }
+    }
+}
