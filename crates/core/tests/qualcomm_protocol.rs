@@ -375,3 +375,52 @@ fn qtools_hello_with_extra_bytes_is_accepted_as_version_3() {
     };
     assert_eq!((hello.version, hello.block_size, hello.features), (3, 1024, 0x23 & 0x09));
 }
+
+#[test]
+fn a_hello_sent_while_the_programmer_starts_is_lost_and_resent() {
+    use modemflash_core::protocol::dmss::Cmd;
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&ZTE_MF626), Link::usb_high_speed());
+    let mut dmss = DmssClient::new(sim.open_role(PortRole::Download).unwrap(), Vec::new());
+    block_on(dmss.nop()).unwrap();
+    block_on(dmss.exchange(Cmd::Write32 { addr: 0x0010_0000, data: &[1; 100] })).unwrap();
+    // GO by hand, without the upload's wait for the programmer to start.
+    assert_eq!(
+        block_on(dmss.exchange(Cmd::Go { addr: 0x0010_0000 })).unwrap(),
+        modemflash_core::protocol::dmss::Reply::Ack
+    );
+    let (port, _) = dmss.into_parts();
+    let mut client = StreamingClient::new(port, Vec::new());
+    block_on(client.hello(Hello::RECOMMENDED)).unwrap();
+    let (_, events) = client.into_parts();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Log(_, m) if m.contains("No answer to the streaming HELLO (01) (try 1 of 4)"))),
+        "the first HELLO reached the device before the programmer listened"
+    );
+}
+
+#[test]
+fn go_before_any_programmer_block_is_refused() {
+    use modemflash_core::protocol::dmss::{Cmd, Reply};
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&ALCATEL_X020), Link::usb_high_speed());
+    let mut dmss = DmssClient::new(sim.open_role(PortRole::Download).unwrap(), Vec::new());
+    assert_eq!(block_on(dmss.exchange(Cmd::Go { addr: 0x0080_0000 })).unwrap(), Reply::Nak(Nak(0x02)));
+    let mut bad_len = vec![0x0F, 0x00, 0x80, 0x00, 0x00, 0x00, 0x05];
+    bad_len.extend_from_slice(&[1, 2, 3]);
+    let (mut port, _) = dmss.into_parts();
+    let mut wire = Vec::new();
+    modemflash_core::framing::hdlc::encode(&bad_len, true, &mut wire);
+    block_on(port.write(&wire)).unwrap();
+    sim.wait(Duration::from_millis(10));
+    let mut buf = [0u8; 64];
+    let n = block_on(port.read(&mut buf, Duration::from_millis(10))).unwrap();
+    assert_eq!(buf[0], 0x7E, "boot ROM replies carry the leading flag");
+    assert_eq!(dmss_reply(&buf[..n]), Reply::Nak(Nak(0x03)), "length field ≠ data length → NAK 03 (§3.4)");
+}
+
+fn dmss_reply(wire: &[u8]) -> modemflash_core::protocol::dmss::Reply {
+    let mut d = modemflash_core::framing::hdlc::HdlcDecoder::new(64);
+    d.push(wire);
+    modemflash_core::protocol::dmss::Reply::parse(&d.next_frame().unwrap().unwrap())
+}

@@ -257,6 +257,7 @@ impl VirtualDongle {
                     faults: &mut self.faults,
                     partitions_started: &mut self.partitions_started,
                     partition_table: &mut self.partition_table,
+                    now,
                 };
                 let output = m.receive(bytes, &mut target);
                 self.flashed |= m.wrote_anything();

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use modemflash_core::time::Instant;
+
 use crate::fault::FaultPlan;
 
 /// What download mode writes to and consults: the dongle's flash and the session's
@@ -18,6 +20,8 @@ pub struct Target<'a> {
     /// The partition table stored in flash (Qualcomm NAND, specs/qualcomm-dload.md
     /// §4.4); empty when none was ever written.
     pub partition_table: &'a mut Vec<u8>,
+    /// When the chunk reached the device.
+    pub now: Instant,
 }
 
 /// What the download mode asks the dongle to do besides replying.

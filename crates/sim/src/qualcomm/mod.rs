@@ -8,7 +8,10 @@ mod programmer;
 pub use dmss::BootRom;
 pub use programmer::Programmer;
 
+use core::time::Duration;
+
 use modemflash_core::framing::hdlc;
+use modemflash_core::time::Instant;
 
 use crate::download::{DownloadDevice, Output, Target};
 use crate::profile::QualcommBoot;
@@ -23,8 +26,15 @@ pub struct DownloadMode {
 #[derive(Debug)]
 enum Phase {
     BootRom(BootRom),
-    Programmer(Box<Programmer>),
+    /// `GO` was ACKed; the programmer listens from `from` on (§3.4: "after ~100 ms").
+    Programmer {
+        from: Instant,
+        programmer: Box<Programmer>,
+    },
 }
+
+/// From the `GO` ACK to the programmer listening (§3.4) [inferred: "~100 ms"].
+pub const PROGRAMMER_START: Duration = Duration::from_millis(100);
 
 impl DownloadMode {
     /// Fresh after enumerating in DMSS download mode.
@@ -39,16 +49,19 @@ impl DownloadDevice for DownloadMode {
             Phase::BootRom(rom) => {
                 let (out, jumped) = rom.receive(chunk);
                 if jumped {
-                    self.phase = Phase::Programmer(Box::new(Programmer::new(self.boot)));
+                    let from = target.now + PROGRAMMER_START;
+                    self.phase = Phase::Programmer { from, programmer: Box::new(Programmer::new(self.boot)) };
                 }
                 out
             }
-            Phase::Programmer(p) => p.receive(chunk, target),
+            // Bytes sent while the programmer starts are lost.
+            Phase::Programmer { from, .. } if target.now < *from => Output::default(),
+            Phase::Programmer { programmer, .. } => programmer.receive(chunk, target),
         }
     }
 
     fn wrote_anything(&self) -> bool {
-        matches!(&self.phase, Phase::Programmer(p) if p.wrote_anything())
+        matches!(&self.phase, Phase::Programmer { programmer, .. } if programmer.wrote_anything())
     }
 }
 

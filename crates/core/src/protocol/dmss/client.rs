@@ -16,6 +16,10 @@ pub const SEND_ATTEMPTS: u32 = 4;
 /// (§3.2 step 3) plus room.
 const MAX_PAYLOAD: usize = 4096 + 16;
 
+/// After GO's ACK, wait this long before talking to the programmer: `qdload` waits
+/// 2 × 0.1 s (§3.2 step 4); the target switches after about 100 ms (§3.4).
+pub const PROGRAMMER_START: Duration = Duration::from_millis(200);
+
 /// After a resend, wait this long in silence so a late first reply is not taken for the
 /// next command's.
 const SETTLE_AFTER_RESEND: Duration = Duration::from_millis(200);
@@ -102,7 +106,8 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
 
     /// §3.2 steps 1–4: NOP, PARAM_REQ, the programmer in `WRITE_32BIT` blocks of the
     /// boot ROM's `max_write_size − 7` bytes (at most qdload's 1017) from `load_address`,
-    /// then GO to `load_address`. `progress` gets the bytes uploaded so far.
+    /// then GO to `load_address`, and the wait for the programmer to start
+    /// ([`PROGRAMMER_START`]). `progress` gets the bytes uploaded so far.
     pub async fn upload(
         &mut self,
         load_address: u32,
@@ -123,7 +128,9 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
             done += data.len() as u64;
             progress(done);
         }
-        self.expect_ack(Cmd::Go { addr: load_address }).await
+        self.expect_ack(Cmd::Go { addr: load_address }).await?;
+        self.link.settle(PROGRAMMER_START).await?;
+        Ok(())
     }
 
     /// Sends `cmd`, resending on silence, and returns the first reply.
