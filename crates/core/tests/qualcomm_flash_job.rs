@@ -256,3 +256,16 @@ fn a_damaged_zip_is_one_failing_check() {
     let failed: Vec<&str> = inspection.report.failures().map(|c| c.id).collect();
     assert_eq!(failed, ["zip"]);
 }
+
+#[test]
+fn a_corrupted_programmer_block_is_naked_and_resent_and_a_corrupted_reply_is_waited_out() {
+    // From download mode: probe NOP (0), NOP (1), PARAM_REQ (2), programmer blocks from 3.
+    for fault in [Fault::CorruptToDevice { nth: 5 }, Fault::CorruptToHost { nth: 8 }] {
+        let update = update_for(&ZTE_MF626, 100_000);
+        let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&ZTE_MF626), Default::default());
+        sim.set_faults(FaultPlan::new().with(fault.clone()));
+        let (result, _) = run(&sim, &update, Journal::default());
+        result.unwrap_or_else(|f| panic!("{fault:?}: {f}"));
+        assert_flash_is_package(&sim, &update);
+    }
+}
