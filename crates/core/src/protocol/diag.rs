@@ -16,6 +16,9 @@ pub const BAD_CMD: u8 = 0x13;
 /// The DMSS NOP frame the probe sends (§2.4): `7E 06 4E 95 7E`.
 pub const PROBE: [u8; 5] = [0x7E, 0x06, 0x4E, 0x95, 0x7E];
 
+/// The largest reply the probe and the switch decode: every answer of §2.4 is shorter.
+const MAX_REPLY: usize = 1024;
+
 /// How long the probe waits for an answer.
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -79,7 +82,7 @@ pub fn classify(reply: &[u8]) -> ProbeState {
 
 /// Sends the probe on `port` and classifies what comes back within [`PROBE_TIMEOUT`].
 pub async fn probe<P: Port>(port: &mut P) -> Result<ProbeState, PortError> {
-    let mut link = HdlcLink::new(port, hdlc::MAX_PAYLOAD_BEFORE_START);
+    let mut link = HdlcLink::new(port, MAX_REPLY);
     let mut early = Vec::new();
     // A Sahara boot loader speaks first; take what is already there.
     link.receive_raw(Duration::ZERO, &mut early, |r| !r.is_empty()).await?;
@@ -107,7 +110,7 @@ pub enum SwitchError {
 /// re-enumerates in DMSS download mode (§2.2, §5.1). A port that vanishes right after
 /// the command counts as switched (at-commands.md §7).
 pub async fn enter_download<P: Port>(port: &mut P) -> Result<(), SwitchError> {
-    let mut link = HdlcLink::new(port, hdlc::MAX_PAYLOAD_BEFORE_START);
+    let mut link = HdlcLink::new(port, MAX_REPLY);
     link.send(&[DLOAD], false).await?;
     match link.receive(DLOAD_TIMEOUT, |_| {}).await {
         Ok(Some(reply)) if reply == [DLOAD] => Ok(()),
