@@ -7,11 +7,14 @@
 //!   virtual time, against the time the payload alone needs on each link.
 //! - `faults`: the fault matrix (modemflash_sim::matrix): seeded random fault plans
 //!   against whole jobs of every family; prints the tallies, fails on a violation.
+//! - `qualcomm`: one image written to the virtual ZTE MF626's streaming programmer in each
+//!   write mode (stop-and-wait framed, windowed, unframed), against the payload-only time.
 //!
 //! Speed targets are checked by reading these numbers, never by timed assertions in tests.
 
 mod flash;
 mod image;
+mod qualcomm;
 mod rss;
 mod table;
 mod units;
@@ -38,6 +41,9 @@ enum Command {
     Verify(VerifyArgs),
     /// A whole flash job against the virtual E3372h over modelled USB links, in virtual time.
     Flash(FlashArgs),
+    /// Qualcomm streaming download to the virtual ZTE MF626: stop-and-wait framed,
+    /// windowed and unframed writes of one image, each against the payload-only time.
+    Qualcomm(FlashArgs),
     /// Seeded random fault plans against whole update jobs of every family: tallies of
     /// exact flashes, resumes, clear stops and violations (exit status 1 on a violation).
     Faults(FaultsArgs),
@@ -115,14 +121,14 @@ fn run(cli: Cli) -> Result<(), String> {
             print(args.json, &report, || report.render())
         }
         Command::Flash(args) => {
-            check_size(args.size)?;
-            let mut links = if args.custom_only { Vec::new() } else { NamedLink::standard() };
-            links.extend(NamedLink::custom(&args.bandwidths, &args.latencies));
-            if links.is_empty() {
-                return Err("--custom-only needs at least one --bandwidth or --latency".into());
-            }
+            let links = links(&args)?;
             let runs = flash::run(args.size, &links)?;
             print(args.json, &runs, || flash::render(&runs))
+        }
+        Command::Qualcomm(args) => {
+            let links = links(&args)?;
+            let runs = qualcomm::run(args.size, &links)?;
+            print(args.json, &runs, || qualcomm::render(&runs))
         }
         Command::Faults(args) => {
             let tallies = modemflash_sim::matrix::run(args.runs, args.seed, modemflash_sim::matrix::FAMILIES)?;
@@ -134,6 +140,17 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
+}
+
+/// The links `args` asks for, after checking its size.
+fn links(args: &FlashArgs) -> Result<Vec<NamedLink>, String> {
+    check_size(args.size)?;
+    let mut links = if args.custom_only { Vec::new() } else { NamedLink::standard() };
+    links.extend(NamedLink::custom(&args.bandwidths, &args.latencies));
+    if links.is_empty() {
+        return Err("--custom-only needs at least one --bandwidth or --latency".into());
+    }
+    Ok(links)
 }
 
 fn check_size(size: u64) -> Result<(), String> {

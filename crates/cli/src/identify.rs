@@ -10,6 +10,7 @@ use modemflash_core::at::AtClient;
 use modemflash_core::device::catalogue::Mode;
 use modemflash_core::device::probe::{self, Identified};
 use modemflash_core::device::PortRole;
+use modemflash_core::protocol::diag::{self, ProbeState};
 use serde::Serialize;
 
 use crate::output::{self, TrafficLog};
@@ -58,6 +59,30 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
                 print!("{report}");
             }
             ExitCode::SUCCESS
+        }
+        Err(e @ probe::IdentifyError::NoAtReply { .. }) => {
+            // Not an AT port: ask it the Qualcomm probe of specs/qualcomm-dload.md §2.4.
+            let (mut port, _) = at.into_parts();
+            match block_on(diag::probe(&mut port)) {
+                Ok(state @ (ProbeState::DmssDownload | ProbeState::Diag | ProbeState::StreamingProgrammer)) => {
+                    if args.json {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "port": args.port, "qualcomm": format!("{state:?}"), "describe": state.describe() })
+                        );
+                    } else {
+                        println!("{}: {}", args.port, state.describe());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Ok(state @ (ProbeState::Sahara | ProbeState::Firehose)) => output::failure(
+                    format_args!("{}: {}", args.port, state.describe()),
+                    Some("Unplug the modem and plug it in again to leave this mode; update it with its vendor's tool."),
+                ),
+                Ok(ProbeState::NotQualcomm) | Err(_) => {
+                    output::failure(format_args!("{}: {e}", args.port), Some(e.next_step()))
+                }
+            }
         }
         Err(e) => output::failure(format_args!("{}: {e}", args.port), Some(e.next_step())),
     }

@@ -159,6 +159,15 @@ impl fmt::Display for Summary<'_> {
             image.sha256.map_or_else(|| "none (a folder has no single checksum)".into(), |d| d.to_string())
         )?;
         writeln!(f, "Signature:  {}", signature(image))?;
+        if let Some(loader) = &image.loader {
+            writeln!(
+                f,
+                "Programmer: {} ({} bytes), loaded at {:#010x}",
+                loader.name,
+                grouped(loader.size),
+                loader.load_address
+            )?;
+        }
         writeln!(f)?;
         writeln!(f, "Partitions:")?;
         f.write_str(&partition_table(self.inspection))?;

@@ -8,6 +8,7 @@ mod flash;
 mod identify;
 mod inspect;
 mod output;
+mod pack;
 mod serial;
 mod sim;
 
@@ -21,6 +22,7 @@ use clap::{Parser, Subcommand};
 #[command(after_help = "Examples:
   modemflash identify --port /dev/ttyUSB2
   modemflash inspect E3372h_Update_22.333.01.00.00.bin
+  modemflash pack --out MF626-pkg --model MF626 NPRG8200.hex partition.mbn amss.mbn
   modemflash flash --port /dev/ttyUSB2 E3372h_Update_22.333.01.00.00.bin
   modemflash sim --pty --link /tmp/modem")]
 struct Cli {
@@ -34,6 +36,8 @@ enum Command {
     Identify(identify::IdentifyArgs),
     /// Show a firmware file's partitions and verify it, without touching any modem.
     Inspect(inspect::InspectArgs),
+    /// Build a Qualcomm firmware package (programmer, partition table, images, manifest).
+    Pack(pack::PackArgs),
     /// Update a modem's firmware: verify, plan, confirm, write, restart, confirm the version.
     Flash(flash::FlashArgs),
     /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Command::Identify(args) => identify::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Flash(args) => flash::run(&args),
+        Command::Pack(args) => pack::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
 }

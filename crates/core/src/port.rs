@@ -28,6 +28,14 @@ pub trait Port {
 
     /// The port's monotonic clock.
     fn now(&self) -> Instant;
+
+    /// Whether every `write` reaches the device as one USB transfer, so a protocol may
+    /// rely on the device seeing the write's first byte first (Qualcomm unframed stream
+    /// writes, specs/qualcomm-dload.md §4.7). WebUSB bulk transfers do; Web Serial and
+    /// tty drivers give no such promise, hence the default.
+    fn keeps_transfers(&self) -> bool {
+        false
+    }
 }
 
 /// Why a port stopped working.
@@ -68,5 +76,8 @@ impl<P: Port + ?Sized> Port for &mut P {
     }
     fn now(&self) -> Instant {
         (**self).now()
+    }
+    fn keeps_transfers(&self) -> bool {
+        (**self).keeps_transfers()
     }
 }

@@ -223,9 +223,16 @@ fn feed(pieces: &[&[u8]]) -> (Vec<Vec<u8>>, std::collections::BTreeMap<u32, Vec<
     let mut flash = std::collections::BTreeMap::new();
     let mut faults = FaultPlan::new();
     let mut started = 0;
+    let mut table = Vec::new();
     let mut bursts = Vec::new();
     for piece in pieces {
-        let mut target = Target { flash: &mut flash, faults: &mut faults, partitions_started: &mut started };
+        let mut target = Target {
+            flash: &mut flash,
+            faults: &mut faults,
+            partitions_started: &mut started,
+            partition_table: &mut table,
+            now: modemflash_core::time::Instant::ZERO,
+        };
         bursts.extend(device.receive(piece, &mut target).bursts);
     }
     (bursts, flash)

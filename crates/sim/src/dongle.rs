@@ -117,6 +117,8 @@ pub struct VirtualDongle {
     faults: FaultPlan,
     download_bytes: u64,
     partitions_started: usize,
+    /// The partition table in flash (Qualcomm sticks).
+    partition_table: Vec<u8>,
 }
 
 impl VirtualDongle {
@@ -140,6 +142,7 @@ impl VirtualDongle {
             faults: FaultPlan::new(),
             download_bytes: 0,
             partitions_started: 0,
+            partition_table: Vec::new(),
         }
     }
 
@@ -235,6 +238,11 @@ impl VirtualDongle {
         self.download_bytes
     }
 
+    /// The partition table in flash (Qualcomm sticks; empty when none was written).
+    pub fn partition_table(&self) -> &[u8] {
+        &self.partition_table
+    }
+
     /// Pulls the dongle out now; [`Self::replug`] plugs it in again.
     pub fn unplug(&mut self) {
         self.leave_bus();
@@ -296,6 +304,8 @@ impl VirtualDongle {
                     flash: &mut self.flash,
                     faults: &mut self.faults,
                     partitions_started: &mut self.partitions_started,
+                    partition_table: &mut self.partition_table,
+                    now,
                 };
                 let output = m.receive(bytes, &mut target);
                 self.flashed |= m.wrote_anything();

@@ -4,17 +4,24 @@
 
 use std::collections::BTreeMap;
 
+use modemflash_core::time::Instant;
+
 use crate::fault::FaultPlan;
 
 /// What download mode writes to and consults: the dongle's flash and the session's
 /// fault plan (for planned NAKs).
 pub struct Target<'a> {
-    /// Partition code → bytes.
+    /// Partition code (Balong) or partition-table index (Qualcomm) → bytes.
     pub flash: &'a mut BTreeMap<u32, Vec<u8>>,
     /// Planned faults.
     pub faults: &'a mut FaultPlan,
     /// Partitions started in this session, across re-enumerations.
     pub partitions_started: &'a mut usize,
+    /// The partition table stored in flash (Qualcomm NAND, specs/qualcomm-dload.md
+    /// §4.4); empty when none was ever written.
+    pub partition_table: &'a mut Vec<u8>,
+    /// When the chunk reached the device.
+    pub now: Instant,
 }
 
 /// What the download mode asks the dongle to do besides replying.

@@ -13,6 +13,7 @@
 pub mod balong;
 pub mod bootrom;
 pub mod connector;
+pub mod diag;
 pub mod dongle;
 pub mod download;
 pub mod fault;
@@ -23,6 +24,7 @@ pub mod modem;
 pub mod port;
 pub mod profile;
 pub mod qdl;
+pub mod qualcomm;
 
 pub use connector::SimConnector;
 pub use dongle::VirtualDongle;

@@ -6,12 +6,16 @@
 //! information line and the final result code. The PCUI port also sends unsolicited
 //! `^RSSI`/`^MODE` lines (§3): periodically, between the lines of multi-line replies,
 //! and right after a final `OK`, with the `\r\r\n` ending Huawei uses, until `AT^CURC=0`.
-//! The DIAG port is silent to AT, like the real one.
+//! The DIAG port is silent to AT, like the real one; on a Qualcomm stick it speaks DIAG
+//! (crate::diag), and `AT$QCDMG` turns an AT port into a DIAG port until the next reset
+//! (specs/qualcomm-dload.md §2.1). Huawei `^` commands and URCs belong to Huawei
+//! firmware only.
 
 use std::collections::BTreeMap;
 
 use modemflash_core::device::PortRole;
 
+use crate::diag::DiagPort;
 use crate::profile::{BootLoader, Profile, UnknownCommand};
 
 /// The longest command line the firmware buffers; longer lines are dropped unanswered.
@@ -35,7 +39,7 @@ pub struct Received {
     pub echo: Vec<u8>,
     /// One burst per completed command line.
     pub replies: Vec<Vec<u8>>,
-    /// `AT^GODLOAD` was accepted: the stick reboots into download mode.
+    /// `AT^GODLOAD` or DIAG `3A` was accepted: the stick reboots into download mode.
     pub enter_download: bool,
 }
 
@@ -47,6 +51,8 @@ struct Channel {
     overflow: bool,
     echo: bool,
     cmee: u8,
+    /// Set while the channel speaks DIAG instead of AT.
+    diag: Option<DiagPort>,
 }
 
 /// How a command ended.
@@ -77,7 +83,10 @@ impl NormalMode {
         let channels = profile
             .normal_ports
             .iter()
-            .map(|&(iface, role)| (iface, Channel { role, line: Vec::new(), overflow: false, echo: true, cmee: 0 }))
+            .map(|&(iface, role)| {
+                let diag = (role == PortRole::Diag && profile.is_qualcomm()).then(DiagPort::default);
+                (iface, Channel { role, line: Vec::new(), overflow: false, echo: true, cmee: 0, diag })
+            })
             .collect();
         NormalMode { profile, revision, channels, apns, urcs_enabled: true, replies: 0, rssi: 17 }
     }
@@ -98,6 +107,12 @@ impl NormalMode {
         let Some(channel) = self.channels.get_mut(&iface) else {
             return out;
         };
+        if let Some(diag) = channel.diag.as_mut() {
+            let d = diag.receive(bytes);
+            out.replies = d.replies;
+            out.enter_download = d.enter_download;
+            return out;
+        }
         if !matches!(channel.role, PortRole::Pcui | PortRole::Modem) {
             return out; // DIAG / NMEA: AT text means nothing there.
         }
@@ -125,13 +140,20 @@ impl NormalMode {
             let line = line.trim();
             out.enter_download |= self.profile.enter_download.iter().any(|c| line.eq_ignore_ascii_case(c));
             out.replies.extend(self.command(iface, line));
+            if self.profile.is_qualcomm() && line.eq_ignore_ascii_case("AT$QCDMG") {
+                // After its OK the port speaks DIAG; the rest of the chunk is not AT.
+                if let Some(c) = self.channels.get_mut(&iface) {
+                    c.diag = Some(DiagPort::default());
+                }
+                break;
+            }
         }
         out
     }
 
     /// A periodic unsolicited line for the PCUI port, if URCs are on.
     pub fn periodic_urc(&mut self) -> Option<(u8, Vec<u8>)> {
-        if !self.urcs_enabled {
+        if !self.urcs_enabled || self.profile.is_qualcomm() {
             return None;
         }
         let iface = self.profile.interface(PortRole::Pcui)?;
@@ -146,7 +168,8 @@ impl NormalMode {
         let outcome = self.run(iface, body, original_body);
         let channel = self.channels.get(&iface)?;
         let cmee = channel.cmee;
-        let pcui = channel.role == PortRole::Pcui && self.urcs_enabled;
+        // Huawei firmware slips URCs into replies on its PCUI port (§3).
+        let pcui = channel.role == PortRole::Pcui && self.urcs_enabled && !self.profile.is_qualcomm();
         let (info, final_line) = match outcome {
             Outcome::Ok(info) => (info, "OK".to_string()),
             Outcome::Error => (Vec::new(), "ERROR".to_string()),
@@ -236,6 +259,7 @@ impl NormalMode {
             return self.unknown();
         }
         match cmd {
+            "$QCDMG" if p.is_qualcomm() => ok(&[]),
             "+CGMI" | "+GMI" => ok(&[p.manufacturer.into()]),
             "+CGMM" | "+GMM" => ok(&[p.model.into()]),
             "+CGMR" | "+GMR" => ok(std::slice::from_ref(&revision)),

@@ -44,6 +44,8 @@ struct World {
     /// Transfers so far, each way, for the fault plan.
     host_transfers: u64,
     device_bursts: u64,
+    /// The dongle generation the queued replies belong to.
+    generation: u32,
 }
 
 fn to_host_fault(f: &Fault, nth: u64) -> bool {
@@ -70,11 +72,21 @@ impl World {
                 }
                 _ => self.dongle.handle_timeout(t),
             };
+            self.forget_stale();
             for e in emissions {
                 self.schedule(t, e);
             }
         }
         self.now = self.now.max(until);
+    }
+
+    /// A dongle that left the bus takes its unread replies with it: a port opened after
+    /// it comes back must not read what the previous incarnation sent.
+    fn forget_stale(&mut self) {
+        if self.dongle.generation() != self.generation {
+            self.generation = self.dongle.generation();
+            self.to_host.clear();
+        }
     }
 
     fn schedule(&mut self, at: Instant, e: Emission) {
@@ -187,6 +199,7 @@ impl Sim {
             device_wire_free: Instant::ZERO,
             host_transfers: 0,
             device_bursts: 0,
+            generation: 0,
         };
         Sim { world: Rc::new(RefCell::new(world)) }
     }
@@ -223,7 +236,9 @@ impl Sim {
 
     /// Pulls the dongle out now.
     pub fn unplug(&self) {
-        self.world.borrow_mut().dongle.unplug();
+        let mut w = self.world.borrow_mut();
+        w.dongle.unplug();
+        w.forget_stale();
     }
 
     /// Plugs the dongle in again now; it enumerates a few seconds later.
@@ -356,5 +371,10 @@ impl Port for SimPort {
 
     fn now(&self) -> Instant {
         self.world.borrow().now
+    }
+
+    /// The virtual link hands every write to the dongle whole, as one USB transfer.
+    fn keeps_transfers(&self) -> bool {
+        true
     }
 }

@@ -6,7 +6,7 @@
 use modemflash_core::device::{PortRole, UsbId};
 
 use crate::download::DownloadDevice;
-use crate::{balong, qdl};
+use crate::{balong, qdl, qualcomm};
 
 /// How a firmware answers a command it does not know (specs/at-commands.md §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +30,25 @@ pub enum BootLoader {
         /// Newest Hello version it accepts.
         max_hello: u8,
     },
+    /// Qualcomm DMSS boot ROM, then the streaming programmer (specs/qualcomm-dload.md
+    /// §3, §4).
+    Qualcomm(QualcommBoot),
+}
+
+/// What a Qualcomm stick's boot ROM and programmer are like (specs/qualcomm-dload.md
+/// §3.2, §4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QualcommBoot {
+    /// Where the chipset's programmer is loaded and started (§3.2 load addresses).
+    pub load_address: u32,
+    /// Bytes of RAM the boot ROM accepts from the load address.
+    pub ram_size: u32,
+    /// The flash id HELLO reports.
+    pub flash_id: &'static str,
+    /// The programmer's receive buffers (NUMBER_OF_PACKETS: 2 or 100).
+    pub window: u16,
+    /// UNFRAMED_MAX_DATA_LENGTH of the programmer build (1024 or 4096).
+    pub unframed_max: u32,
 }
 
 /// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
@@ -165,8 +184,73 @@ pub const MC8355: Profile = Profile {
     ..MC7455
 };
 
+/// ZTE MF626-like HSPA stick (Qualcomm MSM7200A class, NPRG load address 0x00100000 as
+/// for NPRG8200/9x00, specs/qualcomm-dload.md §3.2): DMSS download mode is the ZTE
+/// download device 19d2:0076 (§5.1, §6).
+pub const ZTE_MF626: Profile = Profile {
+    name: "zte-mf626",
+    description: "ZTE MF626-like HSPA stick (Qualcomm): AT + DIAG port, DMSS download, streaming programmer (window 100, 4 KiB unframed)",
+    manufacturer: "ZTE CORPORATION",
+    model: "MF626",
+    revision: "BD_P673A2V1.0.0B09",
+    imei: "354000000123459",
+    imsi: Some("001010123456789"),
+    hardware: "MF626-1.0.0",
+    dashboard: "",
+    build_date: "Mar 12 2009, 11:02:37",
+    normal_id: UsbId::new(0x19d2, 0x0031),
+    normal_ports: &[(0, PortRole::Diag), (1, PortRole::Nmea), (2, PortRole::Pcui), (3, PortRole::Modem)],
+    boot_loader: BootLoader::Qualcomm(QualcommBoot {
+        load_address: 0x0010_0000,
+        ram_size: 0x0010_0000,
+        flash_id: "NAND 128MiB",
+        window: 100,
+        unframed_max: 4096,
+    }),
+    enter_download: &[],
+    download_id: UsbId::new(0x19d2, 0x0076),
+    download_ports: &[(0, PortRole::Download)],
+    dload_id: "",
+    signing: Signing::None,
+    apns: &[(1, "IP", "internet")],
+    unknown_command: UnknownCommand::Error,
+};
+
+/// Alcatel X020-like HSPA stick (Longcheer firmware, 1c9e:6061, specs/qualcomm-dload.md
+/// §5.2) with the 2015-style programmer: window 2, 1 KiB unframed maximum. Its download
+/// device shows the generic Qualcomm id [inferred: no public Alcatel download id].
+pub const ALCATEL_X020: Profile = Profile {
+    name: "alcatel-x020",
+    description:
+        "Alcatel X020-like HSPA stick (Qualcomm): AT + DIAG port, DMSS download, streaming programmer (window 2, 1 KiB)",
+    manufacturer: "ALCATEL",
+    model: "X020",
+    revision: "C1800000",
+    imei: "356000000123454",
+    imsi: None,
+    hardware: "X020-A",
+    dashboard: "",
+    build_date: "Jun 02 2010, 09:41:12",
+    normal_id: UsbId::new(0x1c9e, 0x6061),
+    normal_ports: &[(0, PortRole::Diag), (2, PortRole::Modem), (3, PortRole::Pcui)],
+    boot_loader: BootLoader::Qualcomm(QualcommBoot {
+        load_address: 0x0080_0000,
+        ram_size: 0x0008_0000,
+        flash_id: "NAND 64MiB",
+        window: 2,
+        unframed_max: 1024,
+    }),
+    enter_download: &[],
+    download_id: UsbId::new(0x05c6, 0x9008),
+    download_ports: &[(0, PortRole::Download)],
+    dload_id: "",
+    signing: Signing::None,
+    apns: &[(1, "IP", "internet")],
+    unknown_command: UnknownCommand::Error,
+};
+
 /// Every profile, for `sim --help` and the page's virtual modem.
-pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355];
+pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020];
 
 /// A profile by name.
 pub fn by_name(name: &str) -> Option<&'static Profile> {
@@ -181,7 +265,14 @@ impl Profile {
             BootLoader::SierraQdl { min_hello, max_hello } => {
                 Box::new(qdl::DownloadMode::new(self, min_hello..=max_hello))
             }
+            BootLoader::Qualcomm(boot) => Box::new(qualcomm::DownloadMode::new(boot)),
         }
+    }
+
+    /// Whether its boot loader is Qualcomm's: its firmware has a DIAG port and
+    /// `AT$QCDMG` (specs/qualcomm-dload.md §2.1).
+    pub fn is_qualcomm(&self) -> bool {
+        matches!(self.boot_loader, BootLoader::Qualcomm(_))
     }
 
     /// The interface number that plays `role` in normal mode.

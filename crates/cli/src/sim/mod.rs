@@ -44,8 +44,9 @@ pub struct SimArgs {
     /// removed on exit.
     #[arg(long, value_name = "PATH", conflicts_with = "bridge")]
     link: Option<PathBuf>,
-    /// Write a synthetic update file for this profile's stick to PATH and exit: a file to
-    /// try `flash` (and the page) against the virtual dongle with. Never a vendor's.
+    /// Write a synthetic update for this profile's stick to PATH and exit (a file for
+    /// Huawei sticks, a package folder for Qualcomm ones): something to try `flash` (and
+    /// the page) against the virtual dongle with. Never a vendor's.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["interface", "role", "link"])]
     write_update: Option<PathBuf>,
     /// With --write-update: the firmware version the update installs (default: one the
@@ -92,10 +93,27 @@ impl From<Role> for PortRole {
     }
 }
 
+/// A Qualcomm stick's update is a package folder (docs/qualcomm-package.md).
+fn write_package(path: &std::path::Path, version: &str, args: &SimArgs) -> ExitCode {
+    let package = modemflash_sim::image::qualcomm::stick_package(args.profile, version, args.size);
+    let written = std::fs::create_dir_all(path)
+        .and_then(|()| package.files.iter().try_for_each(|(name, bytes)| std::fs::write(path.join(name), bytes)));
+    match written {
+        Ok(()) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => output::failure(format_args!("cannot write {}: {e}", path.display()), None),
+    }
+}
+
 /// Runs `sim` until SIGINT/SIGTERM (`--pty`) or the end of stdin (`--bridge`).
 pub fn run(args: &SimArgs) -> ExitCode {
     if let Some(path) = &args.write_update {
         let version = args.firmware_version.as_deref().unwrap_or_else(|| default_version(args.profile));
+        if args.profile.is_qualcomm() {
+            return write_package(path, version, args);
+        }
         let bytes = update_file(args.profile, version, args.size);
         return match std::fs::write(path, &bytes) {
             Ok(()) => {

@@ -160,3 +160,26 @@ fn flashes_the_virtual_mc7455_over_qdl() {
         assert!(pty.starts_with("/dev/"), "a new pty path in {mode} mode, got {pty:?}");
     }
 }
+
+#[test]
+fn flashes_a_qualcomm_package_onto_the_virtual_zte_mf626() {
+    let dir = TempDir::new("flash-mf626");
+    let package = modemflash_sim::image::qualcomm::stick_package(
+        &modemflash_sim::profile::ZTE_MF626,
+        "BD_P673A2V1.0.1B02",
+        200_000,
+    );
+    let folder = dir.join("MF626-pkg");
+    std::fs::create_dir(&folder).unwrap();
+    for (name, bytes) in &package.files {
+        std::fs::write(folder.join(name), bytes).unwrap();
+    }
+    let link = arg(&dir.join("modem")).to_string();
+    let mut sim = Running::start(&["sim", "--pty", "--profile", "zte-mf626", "--link", &link]);
+    assert!(sim.line(STARTUP).starts_with("/dev/"));
+    let state = dir.join("state");
+    let out = run_with_env(&["flash", "--port", &link, arg(&folder), "--yes"], &[("XDG_STATE_HOME", &state)], FLASH);
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("now runs firmware BD_P673A2V1.0.1B02"), "{}", out.stdout);
+    assert!(out.stderr.contains("» Writing 0:AMSS (3 of 3)"), "{}", out.stderr);
+}

@@ -55,6 +55,16 @@ fn diag_port_is_reported_as_silent_with_advice_to_choose_another_port() {
 }
 
 #[test]
+fn a_qualcomm_diag_port_is_recognised_by_the_dmss_probe() {
+    let mut sim = Running::start(&["sim", "--pty", "--profile", "zte-mf626", "--role", "diag"]);
+    let pty = sim.line(STARTUP);
+    let out = run(&["identify", "--port", &pty], IDENTIFY);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", out.stderr);
+    assert!(out.stdout.contains("Qualcomm diagnostic port (DIAG)"), "stdout: {}", out.stdout);
+    drop(sim);
+}
+
+#[test]
 fn missing_port_is_named_with_a_next_step() {
     let out = run(&["identify", "--port", "/nonexistent"], STARTUP);
     assert_eq!(out.status.code(), Some(1));

@@ -4,5 +4,6 @@ mod bridge;
 mod flash;
 mod identify;
 mod inspect;
+mod pack;
 mod qfu_client;
 mod support;

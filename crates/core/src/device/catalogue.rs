@@ -2,7 +2,8 @@
 //!
 //! Facts come from the family specs (USB ids in specs/huawei-balong.md §13, port roles
 //! in §13.2 and at-commands.md; Sierra ids in at-commands.md §6.3 and
-//! sierra-cwe-qdl.md §7.2). Adding a dongle is adding a row.
+//! sierra-cwe-qdl.md §7.2; Qualcomm, ZTE, Alcatel and Novatel ids in
+//! specs/qualcomm-dload.md §5, §6). Adding a dongle is adding a row.
 
 use serde::Serialize;
 
@@ -93,6 +94,70 @@ pub const ENTRIES: &[Entry] = &[
         products: "Sierra Wireless 9X30 modules in boot-and-hold (QDL)",
         mode: Mode::Download,
         ports: SIERRA_QDL_PORT,
+    },
+    Entry { id: UsbId::new(0x19d2, 0x2000), products: "ZTE MF-series sticks", mode: Mode::ZeroCd, ports: &[] },
+    Entry {
+        id: UsbId::new(0x19d2, 0x0031),
+        products: "ZTE MF626, MF636 (Qualcomm)",
+        mode: Mode::Normal,
+        // ModemManager has no DIAG hints for ZTE: the DIAG port is the remaining vendor
+        // interface (at-commands.md §6.6) [inferred].
+        ports: &[(0, PortRole::Diag), (1, PortRole::Nmea), (2, PortRole::Pcui), (3, PortRole::Modem)],
+    },
+    Entry {
+        id: UsbId::new(0x19d2, 0x0016),
+        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT",
+        mode: Mode::Normal,
+        ports: &[],
+    },
+    Entry {
+        id: UsbId::new(0x19d2, 0x0076),
+        products: "ZTE sticks in Qualcomm DMSS download mode",
+        mode: Mode::Download,
+        ports: &[(0, PortRole::Download)],
+    },
+    Entry {
+        id: UsbId::new(0x1bbb, 0xf000),
+        products: "Alcatel X200, X060S, X220L, L100V",
+        mode: Mode::ZeroCd,
+        ports: &[],
+    },
+    Entry {
+        id: UsbId::new(0x1bbb, 0x0000),
+        products: "Alcatel X060S, X200 (Qualcomm; AT+GMR starts C or L)",
+        mode: Mode::Normal,
+        ports: &[(3, PortRole::Pcui)],
+    },
+    Entry {
+        id: UsbId::new(0x1c9e, 0x6061),
+        products: "Alcatel X020 (Longcheer, Qualcomm)",
+        mode: Mode::Normal,
+        ports: &[(0, PortRole::Diag), (2, PortRole::Modem), (3, PortRole::Pcui)],
+    },
+    Entry { id: UsbId::new(0x1410, 0x5010), products: "Novatel sticks", mode: Mode::ZeroCd, ports: &[] },
+    Entry {
+        id: UsbId::new(0x1410, 0x4100),
+        products: "Novatel HSPA sticks (Qualcomm)",
+        mode: Mode::Normal,
+        ports: &[],
+    },
+    Entry {
+        id: UsbId::new(0x1410, 0x4400),
+        products: "Novatel HSPA sticks (Qualcomm)",
+        mode: Mode::Normal,
+        ports: &[],
+    },
+    Entry {
+        id: UsbId::new(0x1410, 0x7030),
+        products: "Novatel HSPA sticks (Qualcomm)",
+        mode: Mode::Normal,
+        ports: &[],
+    },
+    Entry {
+        id: UsbId::new(0x05c6, 0x9008),
+        products: "Qualcomm download mode (DMSS on HSPA-era chips, Sahara on newer ones: the port is probed)",
+        mode: Mode::Download,
+        ports: &[(0, PortRole::Download)],
     },
 ];
 

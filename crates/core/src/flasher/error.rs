@@ -8,8 +8,12 @@ use super::stage::Stage;
 use crate::at::AtError;
 use crate::device::probe::IdentifyError;
 use crate::image::ImageError;
+use crate::port::PortError;
 use crate::protocol::balong::DloadError;
+use crate::protocol::diag::SwitchError;
+use crate::protocol::dmss::DmssError;
 use crate::protocol::qdl::QdlError;
+use crate::protocol::streaming::StreamingError;
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,6 +36,28 @@ pub enum FlashError {
     /// The Sierra QDL download failed.
     #[error(transparent)]
     Qdl(#[from] QdlError),
+    /// The port failed outside a protocol exchange (probing a download port).
+    #[error(transparent)]
+    Port(#[from] PortError),
+    /// The switch from DIAG to download mode failed (specs/qualcomm-dload.md §2.2).
+    #[error(transparent)]
+    DiagSwitch(#[from] SwitchError),
+    /// The boot ROM refused or lost the programmer upload (specs/qualcomm-dload.md §3).
+    #[error(transparent)]
+    Dmss(#[from] DmssError),
+    /// The programmer refused or lost a command (specs/qualcomm-dload.md §4).
+    #[error(transparent)]
+    Streaming(#[from] StreamingError),
+    /// A package without a usable programmer and partition table (verification blocks
+    /// such a package; reached only through a hand-made inspection).
+    #[error("the firmware package has no usable programmer and partition table")]
+    NoProgrammer,
+    /// The programmer file cannot be uploaded.
+    #[error("the programmer cannot be loaded: {0}")]
+    Programmer(String),
+    /// The download port speaks a protocol this family's update does not use.
+    #[error("the modem's download port speaks {0}")]
+    Unsupported(&'static str),
     /// The modem did not come back after a restart.
     #[error(transparent)]
     Reconnect(#[from] ConnectError),
@@ -93,9 +119,15 @@ impl Failure {
     /// The next step as a value, so the page can offer a button.
     pub fn next_step(&self) -> NextStep {
         match (&self.error, self.state) {
-            (FlashError::Plan(_) | FlashError::WrongProduct(_) | FlashError::Image(_), _) => {
-                NextStep::ChooseAnotherFile
-            }
+            (
+                FlashError::Plan(_)
+                | FlashError::WrongProduct(_)
+                | FlashError::Image(_)
+                | FlashError::NoProgrammer
+                | FlashError::Programmer(_),
+                _,
+            ) => NextStep::ChooseAnotherFile,
+            (FlashError::Unsupported(_), _) => NextStep::CheckModem,
             (FlashError::Identify(IdentifyError::NoAtReply { .. }), _) => NextStep::ChooseAnotherPort,
             (FlashError::VersionMismatch { .. }, _) => NextStep::CheckModem,
             (_, DeviceState::InDownloadMode) => NextStep::Resume,
@@ -126,6 +158,9 @@ impl Failure {
             NextStep::ChooseAnotherFile => match &self.error {
                 FlashError::Plan(e) => e.next_step(),
                 FlashError::Image(e) => e.next_step(),
+                FlashError::NoProgrammer | FlashError::Programmer(_) => {
+                    "Choose a package with the programmer (NPRG/ENPRG) and partition table made for this modem."
+                }
                 _ => "Choose the firmware made for this modem model.",
             },
             NextStep::ChooseAnotherPort => match &self.error {
@@ -136,9 +171,12 @@ impl Failure {
                 "Make sure the modem is plugged in (straight into the computer, not a hub), then resume the update."
             }
             NextStep::Retry => "Unplug the modem, plug it in again, wait ten seconds and start again.",
-            NextStep::CheckModem => {
-                "Unplug the modem, plug it in again and check its firmware version on the first screen."
-            }
+            NextStep::CheckModem => match &self.error {
+                FlashError::Unsupported(_) => {
+                    "This modem needs its vendor's own updater; modemflash cannot write it. Unplug it and plug it in again to leave download mode."
+                }
+                _ => "Unplug the modem, plug it in again and check its firmware version on the first screen.",
+            },
         }
     }
 }

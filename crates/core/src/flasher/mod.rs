@@ -13,6 +13,7 @@ pub mod error;
 pub mod journal;
 pub mod plan;
 mod qdl;
+mod qualcomm;
 pub mod recovery;
 pub mod session;
 pub mod stage;
@@ -26,7 +27,7 @@ pub use error::{DeviceState, Failure, FlashError, NextStep};
 pub use journal::Journal;
 pub use plan::{Plan, PlanError, PlannedPartition};
 pub use recovery::{recover_boot_rom, RecoveryError};
-pub use session::{FamilyFacts, Session};
+pub use session::{EnterDownload, FamilyFacts, Session};
 pub use stage::Stage;
 
 use crate::at::identity::Identity;
@@ -195,7 +196,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         track.enter(Stage::Handshake, &mut self.observer);
         let identified = normal.identity.is_some();
         let announce = plan.announce.as_deref();
-        let mut dl = Session::open(image.family, port, &mut self.observer, announce, &image.target, identified).await?;
+        let mut dl = Session::open(image, &mut job.source, port, &mut self.observer, announce, identified).await?;
         track.state = DeviceState::InDownloadMode;
 
         let saved_apns = job.journal.apns.clone();
@@ -304,11 +305,24 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
     at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
 
     track.enter(Stage::EnterDownload, at.observer());
-    match at.query(family.enter_download, QUERY_TIMEOUT).await {
-        // The OK may be lost when the port drops (huawei-balong.md §2): the port
-        // vanishing is success too; the reconnect step tells for sure.
-        Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
-        Err(e) => return Err(e.into()),
+    match family.enter_download {
+        EnterDownload::At(command) => match at.query(command, QUERY_TIMEOUT).await {
+            // The OK may be lost when the port drops (huawei-balong.md §2): the port
+            // vanishing is success too; the reconnect step tells for sure.
+            Ok(_) | Err(AtError::Port(PortError::Disconnected)) | Err(AtError::Timeout { .. }) => {}
+            Err(e) => return Err(e.into()),
+        },
+        EnterDownload::AtThenDiag(command) => {
+            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1).
+            at.query(command, QUERY_TIMEOUT).await?;
+            let (mut port, mut observer) = at.into_parts();
+            log_to(
+                &mut observer,
+                Level::Info,
+                "The port speaks DIAG now; asking the modem to restart into download mode.".into(),
+            );
+            crate::protocol::diag::enter_download(&mut port).await?;
+        }
     }
     track.state = DeviceState::InDownloadMode;
     Ok(NormalSide { identity: Some(identity), apns })

@@ -116,6 +116,8 @@ pub struct HdlcDecoder {
     discarding: bool,
     /// Payload limit, FCS excluded.
     max_len: usize,
+    /// Whether a frame whose FCS does not match is dropped.
+    check_fcs: bool,
     /// Results not yet taken.
     ready: VecDeque<Decoded>,
 }
@@ -125,7 +127,14 @@ impl HdlcDecoder {
     /// the stick's `0D` version reply, sent without a leading flag, is accepted (§5.1).
     /// Garbage before a first flagged frame then reads as one dropped frame.
     pub fn new(max_len: usize) -> Self {
-        HdlcDecoder { frame: Vec::new(), escaped: false, discarding: false, max_len, ready: VecDeque::new() }
+        HdlcDecoder {
+            frame: Vec::new(),
+            escaped: false,
+            discarding: false,
+            max_len,
+            check_fcs: true,
+            ready: VecDeque::new(),
+        }
     }
 
     /// A device-side decoder: ignores everything before the first flag, as a Balong stick
@@ -149,6 +158,13 @@ impl HdlcDecoder {
     /// Bytes of the frame being collected: never more than the limit plus the FCS.
     pub fn buffered(&self) -> usize {
         self.frame.len()
+    }
+
+    /// A device-side decoder that strips the FCS unchecked: a Qualcomm streaming
+    /// programmer over USB does not check CRCs (`enable_crc_check` is 0,
+    /// specs/qualcomm-dload.md §1.4), so corrupted data is written as received.
+    pub fn hunting_unchecked(max_len: usize) -> Self {
+        HdlcDecoder { check_fcs: false, ..Self::hunting(max_len) }
     }
 
     /// Feeds received bytes; decoded frames become available through [`Self::next_frame`].
@@ -214,7 +230,7 @@ impl HdlcDecoder {
             _ if len - FCS_LEN > self.max_len => Err(FrameError::Overlong { max_len: self.max_len }),
             _ => {
                 let (payload, received) = self.frame.split_at(len - FCS_LEN);
-                if fcs(payload).to_le_bytes() == received {
+                if !self.check_fcs || fcs(payload).to_le_bytes() == received {
                     Ok(payload.to_vec())
                 } else {
                     Err(FrameError::BadFcs { len })

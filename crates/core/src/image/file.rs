@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::source::Chain;
 use super::{ByteSource, SourceError};
 
 /// One file, read at any offset without moving a cursor.
@@ -49,63 +50,8 @@ impl ByteSource for FileSource {
     }
 }
 
-/// Files read back to back as one source: byte 0 of the second file follows the last
-/// byte of the first. A one-file image is a chain of one.
-#[derive(Debug)]
-pub struct FileChain {
-    /// Each file with the chain offset of its first byte.
-    files: Vec<(u64, FileSource)>,
-    len: u64,
-}
-
-impl FileChain {
-    /// Chains `files` in the order given.
-    pub fn new(files: impl IntoIterator<Item = FileSource>) -> Self {
-        let mut len = 0;
-        let files = files
-            .into_iter()
-            .map(|file| {
-                let start = len;
-                len += file.len;
-                (start, file)
-            })
-            .collect();
-        FileChain { files, len }
-    }
-
-    /// Where file `position` starts in the chain.
-    pub fn start_of(&self, position: usize) -> u64 {
-        self.files.get(position).map_or(self.len, |(start, _)| *start)
-    }
-}
-
-impl ByteSource for FileChain {
-    fn len(&self) -> u64 {
-        self.len
-    }
-
-    async fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), SourceError> {
-        if offset.checked_add(buf.len() as u64).is_none_or(|end| end > self.len) {
-            return Err(SourceError::OutOfRange { offset, len: buf.len(), size: self.len });
-        }
-        let mut at = offset;
-        let mut filled = 0;
-        for (start, file) in &mut self.files {
-            if filled == buf.len() {
-                break;
-            }
-            let end = *start + file.len;
-            if at >= end {
-                continue;
-            }
-            let n = ((end - at) as usize).min(buf.len() - filled);
-            file.read_at(at - *start, &mut buf[filled..filled + n]).await?;
-            filled += n;
-            at += n as u64;
-        }
-        Ok(())
-    }
-}
+/// Files read back to back as one source (see [`Chain`]).
+pub type FileChain = Chain<FileSource>;
 
 /// Positioned reads, which leave no shared cursor behind.
 #[cfg(unix)]

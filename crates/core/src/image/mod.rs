@@ -12,6 +12,8 @@ pub mod digest;
 #[cfg(feature = "fs")]
 pub mod file;
 pub mod flashed;
+pub mod folder;
+pub mod qualcomm;
 pub mod report;
 pub mod source;
 pub mod usbloader;
@@ -20,8 +22,9 @@ use serde::Serialize;
 
 pub use digest::Sha256Digest;
 pub use flashed::FlashedReader;
+pub use folder::FolderFile;
 pub use report::{Check, Outcome, VerificationReport};
-pub use source::{ByteSource, SourceError};
+pub use source::{ByteSource, Chain, SourceError};
 
 /// What the user adds to the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,6 +53,9 @@ pub enum Family {
     HuaweiBalong,
     /// Sierra Wireless `.cwe`/`.nvu`/`.spk` (specs/sierra-cwe-qdl.md §1–§4).
     SierraCwe,
+    /// A Qualcomm package: programmer, partition table and partition images
+    /// (docs/qualcomm-package.md, specs/qualcomm-dload.md §3, §4).
+    QualcommPackage,
 }
 
 /// How the image is laid out on disk.
@@ -150,6 +156,38 @@ pub struct FirmwareImage {
     pub signature: Option<SignatureFacts>,
     /// The partitions, in flashing order.
     pub partitions: Vec<Partition>,
+    /// What runs on the modem to write the partitions, for families that upload one
+    /// first (a Qualcomm programmer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loader: Option<Loader>,
+}
+
+/// A programmer the modem's boot ROM loads into RAM before anything is written
+/// (specs/qualcomm-dload.md §3.2), and the partition table sent before the first
+/// partition (§4.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Loader {
+    /// The programmer's file name (`.hex` files are Intel HEX).
+    pub name: String,
+    /// Where it is loaded and started.
+    pub load_address: u32,
+    /// Its size in RAM.
+    pub size: u64,
+    /// Where the programmer file lies.
+    pub programmer: Span,
+    /// Where the partition table lies.
+    pub table: Span,
+}
+
+/// Bytes of one file of an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Which file (0 for one-file images, the position in the listing for folders).
+    pub source: usize,
+    /// Offset in that file.
+    pub offset: u64,
+    /// Length.
+    pub size: u64,
 }
 
 /// The result of inspecting a file or folder.
@@ -159,6 +197,27 @@ pub struct Inspection {
     pub image: FirmwareImage,
     /// Every check made; flash only if [`VerificationReport::passed`].
     pub report: VerificationReport,
+}
+
+impl Inspection {
+    /// The inspection as the flasher reads it when the image's files are laid end to end
+    /// in one source: every partition's and the loader's offsets counted from the start
+    /// of the chain, where file `i` starts at `start_of(i)` (a one-file image is
+    /// unchanged with `start_of(0) == 0`).
+    pub fn chained(&self, start_of: impl Fn(usize) -> u64) -> Inspection {
+        let mut inspection = self.clone();
+        for partition in &mut inspection.image.partitions {
+            partition.offset += start_of(partition.source);
+            partition.source = 0;
+        }
+        if let Some(loader) = &mut inspection.image.loader {
+            for span in [&mut loader.programmer, &mut loader.table] {
+                span.offset += start_of(span.source);
+                span.source = 0;
+            }
+        }
+        inspection
+    }
 }
 
 /// Why a partition's flashed bytes could not be produced.

@@ -146,6 +146,65 @@ impl ChunkedReader {
     }
 }
 
+/// Sources read back to back as one: byte 0 of the second follows the last byte of
+/// the first (the files of a folder or the entries of a package). A one-file image is a
+/// chain of one.
+#[derive(Debug)]
+pub struct Chain<S> {
+    /// Each source with the chain offset of its first byte.
+    parts: Vec<(u64, S)>,
+    len: u64,
+}
+
+impl<S: ByteSource> Chain<S> {
+    /// Chains `parts` in the order given.
+    pub fn new(parts: impl IntoIterator<Item = S>) -> Self {
+        let mut len = 0;
+        let parts = parts
+            .into_iter()
+            .map(|part| {
+                let start = len;
+                len += part.len();
+                (start, part)
+            })
+            .collect();
+        Chain { parts, len }
+    }
+
+    /// Where part `position` starts in the chain.
+    pub fn start_of(&self, position: usize) -> u64 {
+        self.parts.get(position).map_or(self.len, |(start, _)| *start)
+    }
+}
+
+impl<S: ByteSource> ByteSource for Chain<S> {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    async fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), SourceError> {
+        if offset.checked_add(buf.len() as u64).is_none_or(|end| end > self.len) {
+            return Err(SourceError::OutOfRange { offset, len: buf.len(), size: self.len });
+        }
+        let mut at = offset;
+        let mut filled = 0;
+        for (start, part) in &mut self.parts {
+            if filled == buf.len() {
+                break;
+            }
+            let end = *start + part.len();
+            if at >= end {
+                continue;
+            }
+            let n = ((end - at) as usize).min(buf.len() - filled);
+            part.read_at(at - *start, &mut buf[filled..filled + n]).await?;
+            filled += n;
+            at += n as u64;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

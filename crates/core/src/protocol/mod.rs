@@ -3,4 +3,8 @@
 
 pub mod balong;
 pub mod bootrom;
+pub mod diag;
+pub mod dmss;
+pub mod link;
 pub mod qdl;
+pub mod streaming;

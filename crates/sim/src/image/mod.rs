@@ -5,5 +5,6 @@ pub mod bad;
 pub mod balong;
 pub mod cwe;
 pub mod expected;
+pub mod qualcomm;
 pub mod update;
 pub mod usbloader;

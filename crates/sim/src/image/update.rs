@@ -68,14 +68,17 @@ pub fn default_version(profile: &Profile) -> &'static str {
     match profile.boot_loader {
         BootLoader::Balong => "22.333.01.00.00",
         BootLoader::SierraQdl { .. } => "02.30.01.01",
+        BootLoader::Qualcomm(_) => "BD_P673A2V1.0.1B02",
     }
 }
 
-/// A complete update file for `profile`'s dongle: a Balong `.bin` or a Sierra `.spk`.
+/// A complete one-file update for `profile`'s dongle: a Balong `.bin`, a Sierra `.spk`,
+/// or a Qualcomm package zipped.
 pub fn update_file(profile: &Profile, version: &str, size: usize) -> Vec<u8> {
     match profile.boot_loader {
         BootLoader::Balong => stick_update(profile, version, size).build(),
         BootLoader::SierraQdl { .. } => super::cwe::module_update(profile, version, size).build(),
+        BootLoader::Qualcomm(_) => super::qualcomm::stick_package(profile, version, size).zip(),
     }
 }
 

@@ -16,17 +16,8 @@ use crate::image::{Compression, Family, FirmwareImage, Inspection, Layout, Parti
 /// The most files a folder may hold: indices `00` to `29`.
 pub const MAX_FILES: usize = 30;
 
-/// How many names a sentence lists before "and N more".
-const LISTED: usize = 5;
-
-/// One file of the folder.
-#[derive(Debug)]
-pub struct FolderFile<S> {
-    /// File name without directories, e.g. `00-00030000-Kernel.bin`.
-    pub name: String,
-    /// Its bytes.
-    pub source: S,
-}
+use crate::image::folder::listing;
+pub use crate::image::folder::FolderFile;
 
 /// Index and partition code of a `NN-CCCCCCCC-Name` file name.
 pub fn parse_name(name: &str) -> Option<(usize, u32)> {
@@ -120,6 +111,7 @@ pub async fn inspect_folder<S: ByteSource>(files: &mut [FolderFile<S>]) -> Resul
         target: TargetFacts::default(),
         signature: None,
         partitions,
+        loader: None,
     };
     Ok(Inspection { image, report })
 }
@@ -155,16 +147,6 @@ async fn raw_image_check<S: ByteSource>(source: &mut S, who: &str, file: &str) -
     Ok(Check::pass("raw-image", format!("{who}: {} bytes from {file}.", grouped(size))))
 }
 
-/// Up to [`LISTED`] names, then how many more.
-fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = names.collect();
-    let shown = names.iter().take(LISTED).copied().collect::<Vec<_>>().join(", ");
-    match names.len().saturating_sub(LISTED) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,12 +161,5 @@ mod tests {
         assert_eq!(parse_name("00-00030000"), None);
         assert_eq!(parse_name("00-+0030000-Kernel.bin"), None);
         assert_eq!(parse_name("README.txt"), None);
-    }
-
-    #[test]
-    fn long_listings_are_cut() {
-        let names = ["a", "b", "c", "d", "e", "f", "g"];
-        assert_eq!(listing(names.into_iter()), "a, b, c, d, e and 2 more");
-        assert_eq!(listing(names[..2].iter().copied()), "a, b");
     }
 }

@@ -54,6 +54,7 @@ pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptio
         target: TargetFacts::default(),
         signature: None,
         partitions: Vec::new(),
+        loader: None,
     };
     let Some(first) = chain::find_first_header(src).await? else {
         report.push(Check::fail(

@@ -66,6 +66,7 @@ pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptio
         target: TargetFacts::default(),
         signature: None,
         partitions: Vec::new(),
+        loader: None,
     };
     if len < HEADER_LEN as u64 {
         report.push(Check::fail(

@@ -4,9 +4,9 @@ use core::time::Duration;
 
 use super::command::{Cmd, Nak, Reply};
 use crate::event::{Event, Level, Observer};
-use crate::framing::hdlc::{self, HdlcDecoder};
+use crate::framing::hdlc;
 use crate::port::{Port, PortError};
-use crate::time::Deadline;
+use crate::protocol::link::HdlcLink;
 
 /// How long an AT command of the download-mode handshake may take (§3.3: "suggested 2 s").
 pub const AT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -83,30 +83,24 @@ impl DloadError {
 
 /// A client for one download-mode port.
 pub struct BalongClient<P, O> {
-    port: P,
+    link: HdlcLink<P>,
     observer: O,
-    decoder: HdlcDecoder,
     payload: Vec<u8>,
-    wire: Vec<u8>,
-    buf: Vec<u8>,
 }
 
 impl<P: Port, O: Observer> BalongClient<P, O> {
     /// A client on a download-mode port.
     pub fn new(port: P, observer: O) -> Self {
         BalongClient {
-            port,
+            link: HdlcLink::new(port, hdlc::MAX_PAYLOAD_AFTER_START),
             observer,
-            decoder: HdlcDecoder::new(hdlc::MAX_PAYLOAD_AFTER_START),
             payload: Vec::with_capacity(super::BLOCK_SIZE + 16),
-            wire: Vec::with_capacity(2 * super::BLOCK_SIZE + 16),
-            buf: vec![0; 4096],
         }
     }
 
     /// Gives back the port and the observer.
     pub fn into_parts(self) -> (P, O) {
-        (self.port, self.observer)
+        (self.link.into_port(), self.observer)
     }
 
     /// The observer, for the flasher's own events.
@@ -116,7 +110,7 @@ impl<P: Port, O: Observer> BalongClient<P, O> {
 
     /// The port's clock.
     pub fn now(&self) -> crate::time::Instant {
-        self.port.now()
+        self.link.now()
     }
 
     /// §1 steps 1–5: `^DLOADVER?`, `signver` (the image's `AT^SIGNVER=…`, §11.4) for
@@ -178,7 +172,7 @@ impl<P: Port, O: Observer> BalongClient<P, O> {
         match self.expect_ack(Cmd::Reset).await {
             Err(DloadError::NoReply { .. }) => {
                 self.log(Level::Warn, "No answer to the HDLC reset; sending AT^RESET as a fallback.");
-                self.port.write(b"AT^RESET\r").await?;
+                self.link.send_raw(b"AT^RESET\r").await?;
                 Ok(())
             }
             other => other,
@@ -189,16 +183,19 @@ impl<P: Port, O: Observer> BalongClient<P, O> {
     /// the first reply.
     pub async fn exchange(&mut self, cmd: Cmd<'_>) -> Result<Reply, DloadError> {
         cmd.encode(&mut self.payload);
-        self.wire.clear();
-        hdlc::encode(&self.payload, true, &mut self.wire);
         for attempt in 1..=SEND_ATTEMPTS {
-            self.discard_input().await?;
-            self.port.write(&self.wire).await?;
-            if let Some(reply) = self.receive(cmd.timeout()).await? {
+            self.link.discard_input().await?;
+            self.link.send(&self.payload, true).await?;
+            let observer = &mut self.observer;
+            let reply = self
+                .link
+                .receive(cmd.timeout(), |e| observer.on_event(&Event::Log(Level::Warn, format!("Reply {e}."))))
+                .await?;
+            if let Some(reply) = reply {
                 if attempt > 1 {
-                    self.settle().await?;
+                    self.link.settle(SETTLE_AFTER_RESEND).await?;
                 }
-                return Ok(reply);
+                return Ok(Reply::parse(&reply));
             }
             if attempt < SEND_ATTEMPTS {
                 self.log(
@@ -218,60 +215,19 @@ impl<P: Port, O: Observer> BalongClient<P, O> {
         }
     }
 
-    /// Waits up to `timeout` for one decodable frame; damaged frames are logged and
-    /// skipped (the resend rules deal with them).
-    async fn receive(&mut self, timeout: Duration) -> Result<Option<Reply>, DloadError> {
-        let deadline = Deadline::after(self.port.now(), timeout);
-        loop {
-            while let Some(frame) = self.decoder.next_frame() {
-                match frame {
-                    Ok(payload) => return Ok(Some(Reply::parse(&payload))),
-                    Err(e) => self.log(Level::Warn, &format!("Reply {e}.")),
-                }
-            }
-            let now = self.port.now();
-            if deadline.passed(now) {
-                return Ok(None);
-            }
-            let n = self.port.read(&mut self.buf, deadline.remaining(now)).await?;
-            self.decoder.push(&self.buf[..n]);
-        }
-    }
-
-    /// Drops what arrived since the last reply (balong_flash flushes before every command).
-    async fn discard_input(&mut self) -> Result<(), PortError> {
-        while self.port.read(&mut self.buf, Duration::ZERO).await? > 0 {}
-        self.decoder = HdlcDecoder::new(self.decoder.max_len());
-        Ok(())
-    }
-
-    /// Reads until [`SETTLE_AFTER_RESEND`] passes in silence, dropping what comes.
-    async fn settle(&mut self) -> Result<(), PortError> {
-        while self.port.read(&mut self.buf, SETTLE_AFTER_RESEND).await? > 0 {}
-        self.decoder = HdlcDecoder::new(self.decoder.max_len());
-        Ok(())
-    }
-
     /// One download-mode AT command (§3.1): a single write of exactly `AT…\r`, then the
     /// reply up to its final `OK`/`ERROR`. `None` means silence.
     async fn at(&mut self, command: &str) -> Result<Option<String>, DloadError> {
-        self.discard_input().await?;
+        self.link.discard_input().await?;
         self.observer.on_event(&Event::AtLine(crate::event::Direction::Sent, command.to_string()));
         let mut line = Vec::with_capacity(command.len() + 1);
         line.extend_from_slice(command.as_bytes());
         line.push(b'\r');
-        self.port.write(&line).await?;
-        let deadline = Deadline::after(self.port.now(), AT_TIMEOUT);
+        self.link.send_raw(&line).await?;
         let mut reply = Vec::new();
-        loop {
-            let done = reply.ends_with(b"\r\nOK\r\n") || reply.ends_with(b"\r\nERROR\r\n");
-            let now = self.port.now();
-            if done || deadline.passed(now) {
-                break;
-            }
-            let n = self.port.read(&mut self.buf, deadline.remaining(now)).await?;
-            reply.extend_from_slice(&self.buf[..n]);
-        }
+        self.link
+            .receive_raw(AT_TIMEOUT, &mut reply, |r| r.ends_with(b"\r\nOK\r\n") || r.ends_with(b"\r\nERROR\r\n"))
+            .await?;
         if reply.is_empty() {
             return Ok(None);
         }
