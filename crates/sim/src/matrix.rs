@@ -30,10 +30,10 @@ use modemflash_core::protocol::balong::BLOCK_SIZE;
 use crate::connector::SimConnector;
 use crate::fault::{Fault, FaultPlan};
 use crate::image::expected::expected_flash;
-use crate::image::update::stick_update;
+use crate::image::update::{default_version, stick_update, update_file};
 use crate::link::Link;
 use crate::port::{Sim, Traffic};
-use crate::profile::{Profile, E3372H, E3372H_SIGNED};
+use crate::profile::{Profile, E3372H, E3372H_SIGNED, MC7455};
 
 /// One protocol family in the matrix: the stick it runs against and the update it
 /// writes.
@@ -60,11 +60,21 @@ fn balong_update(profile: &'static Profile) -> Vec<u8> {
     stick_update(profile, NEW_VERSION, UPDATE_SIZE).build()
 }
 
+fn one_file_update(profile: &'static Profile) -> Vec<u8> {
+    update_file(profile, default_version(profile), UPDATE_SIZE)
+}
+
 /// Every family the matrix covers (the signed Balong stick adds `^SIGNVER` to the
 /// handshake and a signature to the update).
 pub const FAMILIES: &[Family] = &[
     Family { name: "balong", profile: &E3372H, update: balong_update, block_size: BLOCK_SIZE as u64 },
     Family { name: "balong-signed", profile: &E3372H_SIGNED, update: balong_update, block_size: BLOCK_SIZE as u64 },
+    Family {
+        name: "sierra-qdl",
+        profile: &MC7455,
+        update: one_file_update,
+        block_size: modemflash_core::protocol::qdl::CHUNK_SIZE as u64,
+    },
 ];
 
 /// NAK codes planned refusals use; 07 (the partition starts over, §8) more often.

@@ -14,8 +14,10 @@ fn no_fault_plan_gets_a_success_with_a_wrong_flash() {
     assert_eq!(tallies.runs, RUNS);
     assert!(tallies.violations.is_empty(), "{tallies}");
     assert_eq!(tallies.exact + tallies.exact_after_resume + tallies.stopped(), RUNS);
-    // The plans must exercise both ends: plenty of recoveries, and resumes among them.
-    assert!(tallies.exact > RUNS / 4, "{tallies}");
+    // The plans must exercise both ends: most runs recover (directly or after one
+    // resume), with resumes among them.
+    assert!(tallies.exact + tallies.exact_after_resume > RUNS / 2, "{tallies}");
+    assert!(tallies.exact > RUNS / 5, "{tallies}");
     assert!(tallies.exact_after_resume > 0, "{tallies}");
     assert_eq!(tallies.faults.len(), 8, "every kind of fault was planned: {tallies}");
 }
