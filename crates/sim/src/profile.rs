@@ -92,6 +92,10 @@ pub struct Profile {
     pub normal_ports: &'static [(u8, PortRole)],
     /// The download protocol of its boot loader.
     pub boot_loader: BootLoader,
+    /// Makes its boot loader's download-mode personality: one function per family, so a
+    /// program that plays only some sticks (the page's virtual E3372h) carries only
+    /// their boot loaders.
+    pub new_download_device: fn(&'static Profile) -> Box<dyn DownloadDevice>,
     /// AT commands (upper case, without `AT`'s CR) that restart it into download mode;
     /// they are answered `OK` first.
     pub enter_download: &'static [&'static str],
@@ -124,6 +128,7 @@ pub const E3372H: Profile = Profile {
     normal_id: UsbId::new(0x12d1, 0x1506),
     normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
     boot_loader: BootLoader::Balong,
+    new_download_device: |p| Box::new(balong::DownloadMode::new(p)),
     enter_download: &["AT^GODLOAD"],
     download_id: UsbId::new(0x12d1, 0x1c05),
     download_ports: &[(2, PortRole::Download)],
@@ -161,6 +166,7 @@ pub const MC7455: Profile = Profile {
     normal_id: UsbId::new(0x1199, 0x9071),
     normal_ports: &[(0, PortRole::Diag), (2, PortRole::Nmea), (3, PortRole::Pcui)],
     boot_loader: BootLoader::SierraQdl { min_hello: 6, max_hello: 6 },
+    new_download_device: qdl_device,
     enter_download: &["AT!BOOTHOLD"],
     download_id: UsbId::new(0x1199, 0x9070),
     download_ports: &[(0, PortRole::Download)],
@@ -200,6 +206,7 @@ pub const ZTE_MF626: Profile = Profile {
     build_date: "Mar 12 2009, 11:02:37",
     normal_id: UsbId::new(0x19d2, 0x0031),
     normal_ports: &[(0, PortRole::Diag), (1, PortRole::Nmea), (2, PortRole::Pcui), (3, PortRole::Modem)],
+    new_download_device: qualcomm_device,
     boot_loader: BootLoader::Qualcomm(QualcommBoot {
         load_address: 0x0010_0000,
         ram_size: 0x0010_0000,
@@ -233,6 +240,7 @@ pub const ALCATEL_X020: Profile = Profile {
     build_date: "Jun 02 2010, 09:41:12",
     normal_id: UsbId::new(0x1c9e, 0x6061),
     normal_ports: &[(0, PortRole::Diag), (2, PortRole::Modem), (3, PortRole::Pcui)],
+    new_download_device: qualcomm_device,
     boot_loader: BootLoader::Qualcomm(QualcommBoot {
         load_address: 0x0080_0000,
         ram_size: 0x0008_0000,
@@ -252,6 +260,22 @@ pub const ALCATEL_X020: Profile = Profile {
 /// Every profile, for `sim --help` and the page's virtual modem.
 pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020];
 
+/// Sierra QDL boot-and-hold accepting the profile's Hello versions.
+fn qdl_device(p: &'static Profile) -> Box<dyn DownloadDevice> {
+    match p.boot_loader {
+        BootLoader::SierraQdl { min_hello, max_hello } => Box::new(qdl::DownloadMode::new(p, min_hello..=max_hello)),
+        _ => unreachable!("qdl_device is set on Sierra profiles only"),
+    }
+}
+
+/// The Qualcomm DMSS boot ROM and streaming programmer of the profile's chipset.
+fn qualcomm_device(p: &'static Profile) -> Box<dyn DownloadDevice> {
+    match p.boot_loader {
+        BootLoader::Qualcomm(boot) => Box::new(qualcomm::DownloadMode::new(boot)),
+        _ => unreachable!("qualcomm_device is set on Qualcomm profiles only"),
+    }
+}
+
 /// A profile by name.
 pub fn by_name(name: &str) -> Option<&'static Profile> {
     PROFILES.iter().find(|p| p.name.eq_ignore_ascii_case(name))
@@ -260,13 +284,7 @@ pub fn by_name(name: &str) -> Option<&'static Profile> {
 impl Profile {
     /// A fresh download-mode personality for this stick.
     pub fn download_device(&'static self) -> Box<dyn DownloadDevice> {
-        match self.boot_loader {
-            BootLoader::Balong => Box::new(balong::DownloadMode::new(self)),
-            BootLoader::SierraQdl { min_hello, max_hello } => {
-                Box::new(qdl::DownloadMode::new(self, min_hello..=max_hello))
-            }
-            BootLoader::Qualcomm(boot) => Box::new(qualcomm::DownloadMode::new(boot)),
-        }
+        (self.new_download_device)(self)
     }
 
     /// Whether its boot loader is Qualcomm's: its firmware has a DIAG port and
