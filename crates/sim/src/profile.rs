@@ -64,7 +64,7 @@ pub enum Signing {
 }
 
 /// Everything that makes one virtual dongle different from another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Profile {
     /// Name used by `sim --profile` and the page.
     pub name: &'static str,
