@@ -6,6 +6,7 @@
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
 pub mod firmware_view;
+pub mod i18n;
 pub mod job_view;
 pub mod outcome_view;
 pub mod session;
@@ -20,6 +21,8 @@ pub mod demo;
 pub mod modem;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
+#[cfg(target_arch = "wasm32")]
+pub mod tr;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
