@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
+    crate::host::connect(screen, phase, job);
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
     let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());

@@ -5,6 +5,7 @@
 //! from the engine's events, mapped to the user interface in one place
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
+pub mod embed;
 pub mod firmware_view;
 pub mod i18n;
 pub mod job_view;
@@ -17,6 +18,8 @@ pub mod app;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod demo;
+#[cfg(target_arch = "wasm32")]
+pub mod host;
 #[cfg(target_arch = "wasm32")]
 pub mod modem;
 #[cfg(target_arch = "wasm32")]
