@@ -70,8 +70,17 @@ async function asset(request) {
   return response;
 }
 
+/** The app's own page, with any query (`?accent=…` when embedded); not the demo vendor page. */
+function isApp(url) {
+  return new URL(url).pathname === new URL(self.registration.scope).pathname;
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || !request.url.startsWith(self.location.origin)) return;
-  event.respondWith(request.mode === 'navigate' ? page(request) : asset(request));
+  if (request.mode === 'navigate') {
+    if (isApp(request.url)) event.respondWith(page(request));
+    return;
+  }
+  event.respondWith(asset(request));
 });

@@ -20,16 +20,20 @@ use crate::components::device_card::DeviceCard;
 use crate::components::firmware_panel::FirmwarePanel;
 use crate::components::flash_progress::FlashProgress;
 use crate::components::job_result::{UpdateDone, UpdateStopped};
+use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
 use crate::components::outcome::Outcome;
 use crate::components::reconnect_prompt::ReconnectPanel;
 use crate::components::support_banner::SupportBanner;
+use crate::components::update_button::UpdateButton;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
 use crate::firmware_view::FirmwareState;
+use crate::i18n::Lang;
 use crate::job_view::JobView;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
+use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
 use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
@@ -44,7 +48,7 @@ enum Connection {
 
 /// Where the update is.
 #[derive(Clone, Debug, PartialEq)]
-enum JobPhase {
+pub enum JobPhase {
     Idle,
     Confirming,
     Running,
@@ -55,6 +59,15 @@ enum JobPhase {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(Lang::negotiate(browser_languages().iter().map(String::as_str)));
+    let tr = Tr(lang);
+    provide_context(tr);
+    // Screen readers and the browser's own translation read the page's language here.
+    Effect::new(move |_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", lang.get().code());
+        }
+    });
     let support = crate::transport::support();
     let screen = RwSignal::new(Screen::Start);
     let log = RwSignal::new(Vec::<LogLine>::new());
@@ -65,6 +78,7 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
+    crate::host::connect(screen, phase, job);
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
     let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
@@ -73,7 +87,7 @@ pub fn App() -> impl IntoView {
     let on_connect = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::WebSerial));
         spawn_local(async move {
-            let (next, conn) = connect_serial(log).await;
+            let (next, conn) = connect_serial(log, tr).await;
             connection.set_value(conn);
             screen.set(next);
         });
@@ -180,8 +194,11 @@ pub fn App() -> impl IntoView {
 
     view! {
         <header class="page-header">
-            <h1>"modemflash"</h1>
-            <p class="tagline">"Update the firmware of your USB modem, right in the browser. Nothing to install."</p>
+            <div class="title-row">
+                <h1>{tr.t("app.name")}</h1>
+                <LanguageSwitch lang=lang />
+            </div>
+            <p class="tagline">{tr.t("app.tagline")}</p>
         </header>
         <main>
             <SupportBanner support=support />
@@ -224,40 +241,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// "Update the modem", disabled with its reason until a verified file is chosen.
-#[component]
-fn UpdateButton(#[prop(into)] firmware: Signal<FirmwareState>, phase: RwSignal<JobPhase>) -> impl IntoView {
-    let reason = move || match firmware.get() {
-        FirmwareState::None => "Choose a firmware file first.".to_string(),
-        FirmwareState::Verifying { .. } => "Checking the file…".to_string(),
-        FirmwareState::Unreadable { .. } => "The file could not be checked.".to_string(),
-        FirmwareState::Checked { view, .. } => view.blocker().unwrap_or_default(),
-    };
-    let disabled = move || firmware.with(|f| f.verified().is_none()) || phase.with(|p| *p != JobPhase::Idle);
-    view! {
-        <div class="update-action">
-            <button
-                class="primary"
-                data-testid="update"
-                disabled=disabled
-                aria-describedby="update-reason"
-                on:click=move |_| phase.set(JobPhase::Confirming)
-            >
-                "Update the modem"
-            </button>
-            <p id="update-reason" class="reason" data-testid="update-reason">{reason}</p>
-        </div>
-    }
-}
-
 /// Chooser → open → identify → close. The chosen port is kept (closed) for the update.
-async fn connect_serial(log: RwSignal<Vec<LogLine>>) -> (Screen, Option<Connection>) {
+async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr) -> (Screen, Option<Connection>) {
     let filters: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
     let port = match web_serial::request_port(&filters).await {
         Ok(port) => port,
         Err(RequestError::Cancelled) => return (Screen::ChooserCancelled, None),
         Err(RequestError::Failed(what)) => {
-            return (Screen::Failed { what, next_step: "Reload the page and try again.".into() }, None);
+            return (Screen::Failed { what, next_step: tr.untracked().get("connect.reload") }, None);
         }
     };
     let usb = web_serial::usb_id_of(&port);
@@ -324,12 +315,17 @@ fn huawei_filters() -> Vec<web_serial::Filter> {
     vec![(Vendor::Huawei.usb_vendor_id(), None)]
 }
 
-/// "the Huawei E3372" for the confirmation.
-fn device_name(screen: &Screen) -> String {
+/// "huawei E3372" for the confirmation.
+fn device_name(screen: &Screen) -> Option<String> {
     match screen {
-        Screen::Identified(d) => format!("the {} {}", d.manufacturer, d.model),
-        _ => "the modem".into(),
+        Screen::Identified(d) => Some(format!("{} {}", d.manufacturer, d.model)),
+        _ => None,
     }
+}
+
+/// `navigator.languages`, most preferred first.
+fn browser_languages() -> Vec<String> {
+    window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
 }
 
 /// Offers `text` as a download.

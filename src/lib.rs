@@ -5,7 +5,9 @@
 //! from the engine's events, mapped to the user interface in one place
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
+pub mod embed;
 pub mod firmware_view;
+pub mod i18n;
 pub mod job_view;
 pub mod outcome_view;
 pub mod session;
@@ -17,9 +19,13 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod demo;
 #[cfg(target_arch = "wasm32")]
+pub mod host;
+#[cfg(target_arch = "wasm32")]
 pub mod modem;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
+#[cfg(target_arch = "wasm32")]
+pub mod tr;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
 #[cfg(target_arch = "wasm32")]

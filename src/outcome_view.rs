@@ -64,14 +64,14 @@ impl StoppedView {
         }
     }
 
-    /// The button that offers the next step.
+    /// The translation key of the button that offers the next step.
     pub fn button(&self) -> &'static str {
         match self.next {
-            NextStep::Resume => "Resume the update",
-            NextStep::Retry => "Try again",
-            NextStep::ChooseAnotherFile => "Choose another file",
-            NextStep::ChooseAnotherPort => "Choose another port",
-            NextStep::CheckModem => "Check the modem again",
+            NextStep::Resume => "next.resume",
+            NextStep::Retry => "next.retry",
+            NextStep::ChooseAnotherFile => "next.another_file",
+            NextStep::ChooseAnotherPort => "next.another_port",
+            NextStep::CheckModem => "next.check_modem",
         }
     }
 }
@@ -90,7 +90,7 @@ mod tests {
             state: DeviceState::InDownloadMode,
         };
         let v = StoppedView::new(&failure);
-        assert_eq!(v.button(), "Resume the update");
+        assert_eq!(v.button(), "next.resume");
         assert_eq!(v.stage, "Waiting for the modem in update mode");
         assert!(v.state.contains("update mode"), "{}", v.state);
         assert!(v.advice.contains("resume"));

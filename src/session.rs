@@ -46,23 +46,19 @@ impl Support {
 }
 
 impl SupportProblem {
-    /// The headline.
+    /// The headline's translation key (`src/i18n/`).
     pub fn title(self) -> &'static str {
         match self {
-            SupportProblem::InsecureContext => "This page needs a secure connection",
-            SupportProblem::NoWebSerial => "This browser cannot talk to USB modems",
+            SupportProblem::InsecureContext => "support.insecure_title",
+            SupportProblem::NoWebSerial => "support.no_serial_title",
         }
     }
 
-    /// What to do about it.
+    /// The translation key of what to do about it.
     pub fn advice(self) -> &'static str {
         match self {
-            SupportProblem::InsecureContext => {
-                "Browsers only allow access to USB devices on pages opened over https:// or from localhost. Open the page through its https:// address."
-            }
-            SupportProblem::NoWebSerial => {
-                "Use Google Chrome, Microsoft Edge or Opera on Windows, macOS, Linux or ChromeOS (version 89 or newer). Firefox, Safari and browsers on iPhone and iPad do not support Web Serial."
-            }
+            SupportProblem::InsecureContext => "support.insecure_advice",
+            SupportProblem::NoWebSerial => "support.no_serial_advice",
         }
     }
 }
@@ -255,7 +251,8 @@ mod tests {
         assert_eq!(s.problem(), Some(SupportProblem::InsecureContext));
         let s = Support { web_serial: false, web_usb: true, secure_context: true };
         assert_eq!(s.problem(), Some(SupportProblem::NoWebSerial));
-        assert!(SupportProblem::NoWebSerial.advice().contains("Chrome"));
+        let advice = crate::i18n::Lang::En.catalog().get(SupportProblem::NoWebSerial.advice());
+        assert!(advice.contains("Chrome"), "{advice}");
         assert_eq!(Support { web_serial: true, web_usb: true, secure_context: true }.problem(), None);
     }
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::session::{Support, SupportProblem};
+use crate::tr::Tr;
 
 /// "Connect modem" and "Try a virtual modem". A disabled button says why.
 #[component]
@@ -16,21 +17,19 @@ pub fn ConnectPanel(
     /// Plugs in the virtual modem.
     on_virtual: Callback<()>,
 ) -> impl IntoView {
+    let tr = Tr::get();
     let blocked = support.problem();
     let connect_disabled = move || blocked.is_some() || busy.get();
     let reason = move || match (blocked, busy.get()) {
-        (Some(SupportProblem::InsecureContext), _) => "Needs a secure (https) page.".to_string(),
-        (Some(SupportProblem::NoWebSerial), _) => "This browser has no Web Serial.".to_string(),
-        (None, true) => "Busy talking to the modem…".to_string(),
+        (Some(SupportProblem::InsecureContext), _) => tr.t("connect.reason_insecure")(),
+        (Some(SupportProblem::NoWebSerial), _) => tr.t("connect.reason_no_serial")(),
+        (None, true) => tr.t("connect.reason_busy")(),
         (None, false) => String::new(),
     };
     view! {
         <section class="connect-panel" aria-labelledby="connect-title">
-            <h2 id="connect-title">"Connect your modem"</h2>
-            <p>
-                "Plug the USB modem into this computer, then choose it in the list the browser shows. "
-                "Modems appear several times (one entry per port): pick any; we will tell you if another one is needed."
-            </p>
+            <h2 id="connect-title">{tr.t("connect.title")}</h2>
+            <p>{tr.t("connect.intro")}</p>
             <div class="actions">
                 <button
                     class="primary"
@@ -39,10 +38,10 @@ pub fn ConnectPanel(
                     aria-describedby="connect-reason"
                     on:click=move |_| on_connect.run(())
                 >
-                    "Connect modem"
+                    {tr.t("connect.button")}
                 </button>
                 <button data-testid="try-virtual" disabled=move || busy.get() on:click=move |_| on_virtual.run(())>
-                    "Try a virtual modem"
+                    {tr.t("connect.virtual")}
                 </button>
             </div>
             <p id="connect-reason" class="reason" data-testid="connect-reason">

@@ -3,14 +3,16 @@
 use leptos::prelude::*;
 
 use crate::session::DeviceView;
+use crate::tr::Tr;
 
 /// The identity of the connected modem, as it reported it.
 #[component]
 pub fn DeviceCard(device: DeviceView) -> impl IntoView {
-    let row = |label: &'static str, value: Option<String>, testid: &'static str| {
+    let tr = Tr::get();
+    let row = move |label: &'static str, value: Option<String>, testid: &'static str| {
         value.map(|v| {
             view! {
-                <dt>{label}</dt>
+                <dt>{tr.t(label)}</dt>
                 <dd data-testid=testid>{v}</dd>
             }
         })
@@ -20,17 +22,17 @@ pub fn DeviceCard(device: DeviceView) -> impl IntoView {
         <section class="device-card" aria-labelledby="device-title" data-testid="device-card">
             <h2 id="device-title">
                 {title}
-                {device.is_virtual.then(|| view! { <span class="badge">"virtual"</span> })}
+                {device.is_virtual.then(|| view! { <span class="badge">{tr.t("device.virtual")}</span> })}
             </h2>
             <dl>
-                {row("Manufacturer", Some(device.manufacturer.clone()), "manufacturer")}
-                {row("Model", Some(device.model.clone()), "model")}
-                {row("Firmware", Some(device.firmware.clone()), "firmware")}
-                {row("IMEI", device.imei.clone(), "imei")}
-                {row("Hardware", device.hardware.clone(), "hardware")}
-                {row("Dashboard", device.dashboard.clone(), "dashboard")}
-                {row("USB id", device.usb.clone(), "usb")}
-                {row("Answered on", Some(device.port_role.to_string()), "port-role")}
+                {row("device.manufacturer", Some(device.manufacturer.clone()), "manufacturer")}
+                {row("device.model", Some(device.model.clone()), "model")}
+                {row("device.firmware", Some(device.firmware.clone()), "firmware")}
+                {row("device.imei", device.imei.clone(), "imei")}
+                {row("device.hardware", device.hardware.clone(), "hardware")}
+                {row("device.dashboard", device.dashboard.clone(), "dashboard")}
+                {row("device.usb", device.usb.clone(), "usb")}
+                {row("device.answered_on", Some(device.port_role.to_string()), "port-role")}
             </dl>
         </section>
     }

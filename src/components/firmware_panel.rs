@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use crate::firmware_view::{CheckRow, FirmwareState, FirmwareView};
 use crate::job_view::human_bytes;
+use crate::tr::Tr;
 
 /// The firmware step: file picker, drop zone, expected checksum, checklist.
 #[component]
@@ -24,9 +25,11 @@ pub fn FirmwarePanel(
     /// Checks the chosen file again (after a checksum was pasted).
     on_recheck: Callback<()>,
 ) -> impl IntoView {
+    let tr = Tr::get();
     let dragging = RwSignal::new(false);
     let pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(target) = ev.target() else { return };
+        let input: web_sys::HtmlInputElement = target.unchecked_into();
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
             on_file.run(file);
         }
@@ -44,11 +47,8 @@ pub fn FirmwarePanel(
     let has_file = move || !matches!(state.get(), FirmwareState::None);
     view! {
         <section class="firmware-panel" aria-labelledby="firmware-title" data-testid="firmware-panel">
-            <h2 id="firmware-title">"Choose the firmware"</h2>
-            <p>
-                "Use the update file from your modem's vendor (a " <code>".bin"</code> " or " <code>".exe"</code>
-                " file). It is checked here, on your computer, before anything is written to the modem."
-            </p>
+            <h2 id="firmware-title">{tr.t("firmware.title")}</h2>
+            <p>{tr.t("firmware.intro")}</p>
             <div
                 class="drop-zone"
                 class:dragging=move || dragging.get()
@@ -59,7 +59,7 @@ pub fn FirmwarePanel(
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=drop
             >
-                <label for="firmware-input">"Firmware file"</label>
+                <label for="firmware-input">{tr.t("firmware.file_label")}</label>
                 <input
                     id="firmware-input"
                     type="file"
@@ -68,41 +68,44 @@ pub fn FirmwarePanel(
                     disabled=move || busy.get()
                     on:change=pick
                 />
-                <span class="hint">"or drop it here"</span>
+                <span class="hint">{tr.t("firmware.drop_hint")}</span>
             </div>
             <Show when=move || is_virtual.get()>
                 <p>
                     <button data-testid="demo-firmware" disabled=move || busy.get() on:click=move |_| on_demo.run(())>
-                        "Use a demo firmware file"
+                        {tr.t("firmware.demo")}
                     </button>
-                    " (made for the virtual modem)"
+                    " "
+                    {tr.t("firmware.demo_note")}
                 </p>
             </Show>
             <div class="expected-sha">
-                <label for="expected-sha256">"SHA-256 from the vendor's page (optional, recommended)"</label>
+                <label for="expected-sha256">{tr.t("firmware.sha_label")}</label>
                 <input
                     id="expected-sha256"
                     type="text"
                     spellcheck="false"
                     autocomplete="off"
                     data-testid="expected-sha256"
-                    placeholder="64 hexadecimal digits"
+                    placeholder=tr.t("firmware.sha_placeholder")
                     prop:value=move || expected_sha256.get()
                     on:input=move |ev| expected_sha256.set(event_target_value(&ev))
                 />
                 <button disabled=move || busy.get() || !has_file() on:click=move |_| on_recheck.run(())>
-                    "Check again"
+                    {tr.t("firmware.check_again")}
                 </button>
             </div>
             {move || match state.get() {
                 FirmwareState::None => ().into_any(),
                 FirmwareState::Verifying { name } => view! {
-                    <p class="status" role="status" data-testid="verifying">{format!("Checking {name}…")}</p>
+                    <p class="status" role="status" data-testid="verifying">
+                        {move || tr.format("firmware.checking", &[("name", &name)])}
+                    </p>
                 }
                 .into_any(),
                 FirmwareState::Unreadable { name, error, next_step } => view! {
                     <div class="outcome error" role="alert" data-testid="firmware-unreadable">
-                        <h3>{format!("{name} could not be checked")}</h3>
+                        <h3>{move || tr.format("firmware.unreadable", &[("name", &name)])}</h3>
                         <p>{error}</p>
                         <p class="next-step">{next_step}</p>
                     </div>
@@ -120,12 +123,17 @@ pub fn FirmwarePanel(
 /// The verdict, the checklist and the partition map of a checked file.
 #[component]
 fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
-    let verdict = if view.passed { "verdict pass" } else { "verdict fail" };
-    let headline = if view.passed {
-        format!("{} passed every check", view.name)
-    } else {
-        format!("{} will not be written", view.name)
-    };
+    let tr = Tr::get();
+    let passed = view.passed;
+    let name = view.name.clone();
+    let headline = move || tr.format(if passed { "firmware.passed" } else { "firmware.refused" }, &[("name", &name)]);
+    let version = view.version.clone();
+    let installs = move || version.as_ref().map(|v| tr.format("firmware.installs", &[("version", v)]));
+    let checked_in = move || tr.format("firmware.checked_in", &[("seconds", &format!("{:.1}", ms / 1000.0))]);
+    let failed = view.blocker();
+    let blocker = move || failed.map(|n| tr.format("firmware.blocker", &[("count", &n.to_string())]));
+    let passed_count = view.checks.iter().filter(|c| c.outcome == Outcome::Pass).count().to_string();
+    let partition_count = view.partitions.len().to_string();
     view! {
         <div
             class="verification"
@@ -135,25 +143,30 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
             data-wasm-bytes=wasm_bytes.to_string()
             data-passed=view.passed.to_string()
         >
-            <h3 class=verdict>{headline}</h3>
+            <h3 class="verdict" class:pass=passed class:fail=!passed>{headline}</h3>
             <p class="facts">
                 {human_bytes(view.bytes)}
-                {view.version.clone().map(|v| format!(" · installs firmware {v}"))}
-                {view.signed.then_some(" · signed")}
-                {format!(" · checked in {:.1} s", ms / 1000.0)}
+                {installs}
+                {view.signed.then(|| tr.t("firmware.signed"))}
+                {checked_in}
             </p>
-            {view.sha256.clone().map(|sha| view! { <p class="sha256">"SHA-256 " <code data-testid="sha256">{sha}</code></p> })}
-            {view.blocker().map(|b| view! { <p class="next-step" role="alert">{b}</p> })}
+            {view.sha256.clone().map(|sha| view! { <p class="sha256">{tr.t("firmware.sha256")} " " <code data-testid="sha256">{sha}</code></p> })}
+            {failed.map(|_| view! { <p class="next-step" role="alert">{blocker}</p> })}
             <Checklist checks=view.checks.iter().filter(|c| c.outcome != Outcome::Pass).cloned().collect() />
             <details class="passed-checks">
-                <summary>{format!("{} checks passed", view.checks.iter().filter(|c| c.outcome == Outcome::Pass).count())}</summary>
+                <summary>{move || tr.format("firmware.checks_passed", &[("count", &passed_count)])}</summary>
                 <Checklist checks=view.checks.iter().filter(|c| c.outcome == Outcome::Pass).cloned().collect() />
             </details>
             <details class="partitions">
-                <summary>{format!("{} partitions", view.partitions.len())}</summary>
+                <summary>{move || tr.format("firmware.partitions", &[("count", &partition_count)])}</summary>
                 <table>
                     <thead>
-                        <tr><th scope="col">"Name"</th><th scope="col">"Code"</th><th scope="col">"Size"</th><th scope="col">"Stored"</th></tr>
+                        <tr>
+                            <th scope="col">{tr.t("firmware.column_name")}</th>
+                            <th scope="col">{tr.t("firmware.column_code")}</th>
+                            <th scope="col">{tr.t("firmware.column_size")}</th>
+                            <th scope="col">{tr.t("firmware.column_stored")}</th>
+                        </tr>
                     </thead>
                     <tbody>
                         {view
@@ -173,6 +186,7 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
 /// A list of checks with their marks.
 #[component]
 fn Checklist(checks: Vec<CheckRow>) -> impl IntoView {
+    let tr = Tr::get();
     (!checks.is_empty()).then(|| {
         view! {
             <ul class="checklist" data-testid="checklist">
@@ -180,13 +194,13 @@ fn Checklist(checks: Vec<CheckRow>) -> impl IntoView {
                     .into_iter()
                     .map(|c| {
                         let (class, mark, label) = match c.outcome {
-                            Outcome::Pass => ("pass", "✓", "passed"),
-                            Outcome::Warn => ("warn", "!", "warning"),
-                            Outcome::Fail => ("fail", "✗", "failed"),
+                            Outcome::Pass => ("pass", "✓", "check.passed"),
+                            Outcome::Warn => ("warn", "!", "check.warning"),
+                            Outcome::Fail => ("fail", "✗", "check.failed"),
                         };
                         view! {
                             <li class=class>
-                                <span class="mark" aria-label=label>{mark}</span>
+                                <span class="mark" aria-label=tr.t(label)>{mark}</span>
                                 " "
                                 {c.sentence}
                             </li>

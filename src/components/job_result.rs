@@ -3,31 +3,35 @@
 use leptos::prelude::*;
 
 use crate::outcome_view::{DoneView, StoppedView};
+use crate::tr::Tr;
 
 /// The done screen.
 #[component]
 pub fn UpdateDone(view: DoneView) -> impl IntoView {
+    let tr = Tr::get();
+    let settings = move || {
+        if view.restored.is_empty() {
+            tr.format("done.nothing_restored", &[("count", &view.saved.to_string())])
+        } else {
+            tr.format("done.restored", &[("profiles", &view.restored.join(", "))])
+        }
+    };
+    let resumed = view.resumed.to_string();
     view! {
         <section class="outcome done" role="status" data-testid="done">
-            <h2>"Your modem is updated"</h2>
+            <h2>{tr.t("done.title")}</h2>
             <dl>
-                {view.old_version.clone().map(|v| view! { <dt>"Before"</dt><dd data-testid="old-version">{v}</dd> })}
-                <dt>"Now"</dt>
+                {view.old_version.clone().map(|v| view! { <dt>{tr.t("done.before")}</dt><dd data-testid="old-version">{v}</dd> })}
+                <dt>{tr.t("done.now")}</dt>
                 <dd data-testid="new-version">{view.new_version.clone()}</dd>
-                <dt>"Settings"</dt>
-                <dd data-testid="restored">
-                    {if view.restored.is_empty() {
-                        format!("{} APN profile(s) checked, nothing needed restoring", view.saved)
-                    } else {
-                        format!("Restored {}", view.restored.join(", "))
-                    }}
-                </dd>
+                <dt>{tr.t("done.settings")}</dt>
+                <dd data-testid="restored">{settings}</dd>
                 {(view.resumed > 0).then(|| view! {
-                    <dt>"Resumed"</dt>
-                    <dd>{format!("{} partition(s) had been written before the interruption", view.resumed)}</dd>
+                    <dt>{tr.t("done.resumed")}</dt>
+                    <dd>{move || tr.format("done.resumed_count", &[("count", &resumed)])}</dd>
                 })}
             </dl>
-            <p>"You can unplug the modem now."</p>
+            <p>{tr.t("done.unplug")}</p>
         </section>
     }
 }
@@ -35,14 +39,19 @@ pub fn UpdateDone(view: DoneView) -> impl IntoView {
 /// The failure screen, with the next step as a button.
 #[component]
 pub fn UpdateStopped(view: StoppedView, on_next: Callback<()>) -> impl IntoView {
+    let tr = Tr::get();
     let button = view.button();
+    let (stage, what) = (view.stage.clone(), view.what.clone());
+    let at = move || tr.format("stopped.at", &[("stage", &stage), ("what", &what)]);
     view! {
         <section class="outcome error" role="alert" data-testid="stopped">
-            <h2>"The update stopped"</h2>
-            <p>{format!("At “{}”: {}.", view.stage, view.what)}</p>
+            <h2>{tr.t("stopped.title")}</h2>
+            <p>{at}</p>
             <p><strong>{view.state}</strong></p>
             <p class="next-step">{view.advice}</p>
-            <button class="primary" data-testid="next-step" on:click=move |_| on_next.run(())>{button}</button>
+            <button class="primary" data-testid="next-step" on:click=move |_| on_next.run(())>
+                {tr.t(button)}
+            </button>
         </section>
     }
 }

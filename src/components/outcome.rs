@@ -3,28 +3,31 @@
 use leptos::prelude::*;
 
 use crate::session::{Screen, Via};
+use crate::tr::Tr;
 
 /// Renders a non-card screen; every failure says what to do next.
 #[component]
 pub fn Outcome(screen: Screen) -> impl IntoView {
+    let tr = Tr::get();
     match screen {
         Screen::Start | Screen::Identified(_) => ().into_any(),
         Screen::Identifying(via) => view! {
             <p class="status" role="status" data-testid="identifying">
-                {match via {
-                    Via::WebSerial => "Asking the modem who it is…",
-                    Via::Virtual => "Plugging in the virtual modem…",
-                }}
+                {tr.t(match via {
+                    Via::WebSerial => "outcome.identifying_serial",
+                    Via::Virtual => "outcome.identifying_virtual",
+                })}
             </p>
         }
         .into_any(),
         Screen::NoAnswer { usb, next_step } => view! {
             <section class="outcome warn" role="alert" data-testid="no-answer">
-                <h2>"This port does not take commands"</h2>
+                <h2>{tr.t("outcome.no_answer_title")}</h2>
                 <p>
-                    "The port you chose"
-                    {usb.map(|u| format!(" ({u})"))}
-                    " stayed silent when asked \"AT\"."
+                    {move || match &usb {
+                        Some(usb) => tr.format("outcome.no_answer_usb", &[("usb", usb.as_str())]),
+                        None => tr.t("outcome.no_answer")(),
+                    }}
                 </p>
                 <p class="next-step">{next_step}</p>
             </section>
@@ -32,31 +35,31 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
         .into_any(),
         Screen::InDownloadMode { usb } => view! {
             <section class="outcome warn" role="status" data-testid="in-download-mode">
-                <h2>"This modem is in update mode"</h2>
-                <p>
-                    "It shows up as " {usb} ", its update mode. An earlier update probably stopped before it was finished. "
-                    "Choose the firmware below to finish the update."
-                </p>
+                <h2>{tr.t("outcome.download_title")}</h2>
+                <p>{move || tr.format("outcome.download_text", &[("usb", usb.as_str())])}</p>
             </section>
         }
         .into_any(),
         Screen::ChooserCancelled => view! {
             <section class="outcome" role="status" data-testid="chooser-cancelled">
-                <h2>"No modem chosen"</h2>
-                <p>"If your modem was not in the list:"</p>
+                <h2>{tr.t("outcome.cancelled_title")}</h2>
+                <p>{tr.t("outcome.cancelled_intro")}</p>
                 <ul>
-                    <li>"Plug it straight into this computer, not through a hub, and wait until its light is on."</li>
-                    <li>"Some modems first show up as a CD drive; wait a few seconds for them to switch."</li>
-                    <li>"On Linux, add yourself to the dialout group: " <code>"sudo usermod -aG dialout $USER"</code> ", then log out and in."</li>
-                    <li>"On Windows, install the modem's driver (it comes with the modem's own software)."</li>
+                    <li>{tr.t("outcome.cancelled_hub")}</li>
+                    <li>{tr.t("outcome.cancelled_cdrom")}</li>
+                    <li>
+                        {tr.t("outcome.cancelled_linux")} " " <code>{tr.t("outcome.cancelled_linux_command")}</code>
+                        {tr.t("outcome.cancelled_linux_after")}
+                    </li>
+                    <li>{tr.t("outcome.cancelled_windows")}</li>
                 </ul>
-                <p>"Then press \"Connect modem\" again, or try the virtual modem."</p>
+                <p>{tr.t("outcome.cancelled_again")}</p>
             </section>
         }
         .into_any(),
         Screen::Failed { what, next_step } => view! {
             <section class="outcome error" role="alert" data-testid="failed">
-                <h2>"Something went wrong"</h2>
+                <h2>{tr.t("outcome.failed_title")}</h2>
                 <p>{what}</p>
                 <p class="next-step">{next_step}</p>
             </section>

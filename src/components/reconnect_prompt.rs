@@ -5,12 +5,14 @@ use leptos::prelude::*;
 use modemflash_core::device::catalogue::Mode;
 use modemflash_core::flasher::ConnectError;
 
+use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, ReconnectPrompt};
 use crate::transport::web_serial::{self, RequestError};
 
 /// Shown while the job waits for the modem; its button opens the filtered chooser.
 #[component]
 pub fn ReconnectPanel(channel: PromptChannel) -> impl IntoView {
+    let tr = Tr::get();
     let prompt = channel.prompt;
     let retry_hint = RwSignal::new(false);
     let select = move |p: ReconnectPrompt| {
@@ -27,23 +29,23 @@ pub fn ReconnectPanel(channel: PromptChannel) -> impl IntoView {
     move || {
         prompt.get().map(|p| {
             let what = match p.mode {
-                Mode::Download => "The modem restarted into update mode and now shows up as a different device.",
-                _ => "The modem restarted with its new firmware.",
+                Mode::Download => "reconnect.download",
+                _ => "reconnect.normal",
             };
             let ids = p.ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
             view! {
                 <section class="reconnect" role="alert" data-testid="reconnect">
-                    <h2>"Select the modem again"</h2>
-                    <p>{what} " The browser needs your permission to talk to it."</p>
-                    <p>"Wait until its light is on, then press the button and choose it (" <code>{ids}</code> ")."</p>
+                    <h2>{tr.t("reconnect.title")}</h2>
+                    <p>{tr.t(what)} " " {tr.t("reconnect.permission")}</p>
+                    <p>{move || tr.format("reconnect.choose", &[("ids", &ids)])}</p>
                     {move || retry_hint.get().then(|| view! {
-                        <p class="next-step">"Nothing was chosen. If the modem is not in the list yet, wait a few seconds and press the button again."</p>
+                        <p class="next-step">{tr.t("reconnect.nothing_chosen")}</p>
                     })}
                     <div class="actions">
                         <button class="primary" data-testid="select-again" on:click=move |_| select(p.clone())>
-                            "Select the modem"
+                            {tr.t("reconnect.select")}
                         </button>
-                        <button on:click=cancel>"Stop here"</button>
+                        <button on:click=cancel>{tr.t("reconnect.stop")}</button>
                     </div>
                 </section>
             }

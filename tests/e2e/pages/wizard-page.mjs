@@ -26,6 +26,7 @@ export class WizardPage {
     this.selectAgain = page.getByTestId('select-again');
     this.done = page.getByTestId('done');
     this.stopped = page.getByTestId('stopped');
+    this.language = page.getByTestId('language');
   }
 
   /** Chooses a firmware file from disk and waits for its verdict. */

@@ -20,14 +20,18 @@ export const FLAGS = [
   '--disable-sync',
 ];
 
-/** Opens a fresh browser profile; `serial` configures the fake navigator.serial. */
-export async function openBrowser({ serial = { ports: [] }, extraArgs = [] } = {}) {
+/**
+ * Opens a fresh browser profile; `serial` configures the fake navigator.serial, `locale`
+ * the browser's language (navigator.languages).
+ */
+export async function openBrowser({ serial = { ports: [] }, extraArgs = [], locale = 'en-US' } = {}) {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'mf-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [...FLAGS, ...extraArgs],
     viewport: { width: 900, height: 900 },
+    locale,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);

@@ -20,7 +20,8 @@ const TYPES = {
 export async function serveDist(root, { gzip = false } = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    // A folder's address serves its index.html (the demo vendor page is /demo-vendor/).
+    const rel = decodeURIComponent(url.pathname.slice(1)) + (url.pathname.endsWith('/') ? 'index.html' : '');
     const file = path.join(root, rel);
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
