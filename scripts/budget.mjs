@@ -5,7 +5,8 @@
 //     worker and what it caches) and their total, and fails above the README's budget;
 //  2. loads the page in headless Chromium over an emulated slow 3G connection (served
 //     gzip-compressed, as a real host would) and prints the time until it is interactive
-//     (the wasm app is mounted and its buttons answer), failing above the README's budget.
+//     (the wasm app is mounted and its buttons answer), warning above the README's budget
+//     (failing with --strict).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
@@ -92,6 +93,10 @@ console.log(`time to interactive on slow 3G (2 s RTT, 50 kB/s): ${(tti / 1000).t
 
 const failures = [];
 if (total > budget.bytes) failures.push(`the first load is ${kb(total)} gzip, over the ${kb(budget.bytes)} budget`);
-if (tti > budget.ms) failures.push(`time to interactive is ${(tti / 1000).toFixed(1)} s, over the ${budget.ms / 1000} s budget`);
+// A duration depends on how busy the machine is: it is reported, never a failure in the
+// test run (speed targets are read, not asserted). `scripts/budget --strict` enforces it.
+const strict = process.argv.includes('--strict');
+const slow = `time to interactive is ${(tti / 1000).toFixed(1)} s, over the ${budget.ms / 1000} s budget`;
+if (tti > budget.ms) (strict ? failures.push(slow) : console.warn(`warning: ${slow}`));
 for (const f of failures) console.error(`budget exceeded: ${f}`);
 process.exit(failures.length ? 1 : 0);
