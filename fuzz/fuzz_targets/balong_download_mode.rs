@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
     // The device's own limit is never above this one, so this decoder sees every frame
     // the device can accept.
     let mut shadow = HdlcDecoder::hunting(hdlc::MAX_PAYLOAD_AFTER_START);
+    let mut table = Vec::new();
     let (mut good_frames, mut replies) = (0usize, 0usize);
     // Chunks are separated by 0xFF 0xFE: USB transfers as the device receives them.
     let mut rest = data;
@@ -27,7 +28,13 @@ fuzz_target!(|data: &[u8]| {
         let end = rest.windows(2).position(|w| w == [0xFF, 0xFE]).unwrap_or(rest.len());
         let chunk = &rest[..end];
         rest = rest.get(end + 2..).unwrap_or_default();
-        let mut target = Target { flash: &mut flash, faults: &mut faults, partitions_started: &mut started };
+        let mut target = Target {
+            flash: &mut flash,
+            faults: &mut faults,
+            partitions_started: &mut started,
+            partition_table: &mut table,
+            now: modemflash_core::time::Instant::ZERO,
+        };
         let out = device.receive(chunk, &mut target);
         let at_reply = out.bursts.iter().any(|b| b.starts_with(b"\r\n"));
         if at_reply {
