@@ -136,11 +136,9 @@ pub fn load(path: &Path, expected_sha256: Option<Sha256Digest>) -> Result<Firmwa
         if qualcomm::zip::is_zip(&start) {
             // A zipped Qualcomm package (docs/qualcomm-package.md): flashed from its entries.
             let (mut inspection, entries) = block_on(qualcomm::inspect_zip(&mut file)).map_err(read_failed)?;
-            let sha256 = block_on(Sha256Digest::of(&mut file)).map_err(read_failed)?;
+            let sha256 = block_on(Sha256Digest::record(&mut file, expected_sha256.as_ref(), &mut inspection.report))
+                .map_err(read_failed)?;
             inspection.image.sha256 = Some(sha256);
-            if let Some(expected) = &expected_sha256 {
-                inspection.report.push(sha256.check_expected(expected));
-            }
             let source = Chain::new(entries.into_iter().map(|e| Piece::Unpacked(e.source)));
             return Ok(Firmware { inspection, source, nested: Vec::new() });
         }

@@ -6,7 +6,7 @@ use core::str::FromStr;
 
 use sha2::{Digest, Sha256};
 
-use super::report::Check;
+use super::report::{Check, VerificationReport};
 use super::source::{ByteSource, ChunkedReader, SourceError, CHUNK};
 
 /// A SHA-256 digest. Displays and serialises as 64 lowercase hex digits.
@@ -14,6 +14,22 @@ use super::source::{ByteSource, ChunkedReader, SourceError, CHUNK};
 pub struct Sha256Digest(pub [u8; 32]);
 
 impl Sha256Digest {
+    /// Hashes `src` and records it in `report`: the checksum, and whether it equals the
+    /// one the person pasted from the vendor's page, if any. Every one-file family
+    /// starts its report this way.
+    pub async fn record<S: ByteSource + ?Sized>(
+        src: &mut S,
+        expected: Option<&Sha256Digest>,
+        report: &mut VerificationReport,
+    ) -> Result<Sha256Digest, SourceError> {
+        let sha256 = Sha256Digest::of(src).await?;
+        report.push(Check::pass("sha256", format!("The file's SHA-256 checksum is {sha256}.")));
+        if let Some(expected) = expected {
+            report.push(sha256.check_expected(expected));
+        }
+        Ok(sha256)
+    }
+
     /// Hashes every byte of `src`, front to back.
     pub async fn of<S: ByteSource + ?Sized>(src: &mut S) -> Result<Sha256Digest, SourceError> {
         let mut reader = ChunkedReader::new(0, src.len());

@@ -41,11 +41,7 @@ pub use folder::{inspect_folder, FolderFile};
 /// Inspects a `.bin` file, or an updater `.exe` with the container embedded (§11.1).
 pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptions) -> Result<Inspection, SourceError> {
     let mut report = VerificationReport::new();
-    let sha256 = Sha256Digest::of(src).await?;
-    report.push(Check::pass("sha256", format!("The file's SHA-256 checksum is {sha256}.")));
-    if let Some(expected) = &options.expected_sha256 {
-        report.push(sha256.check_expected(expected));
-    }
+    let sha256 = Sha256Digest::record(src, options.expected_sha256.as_ref(), &mut report).await?;
     let mut image = FirmwareImage {
         family: Family::HuaweiBalong,
         layout: Layout::File { starts_at: 0 },

@@ -52,11 +52,7 @@ pub fn partition_code(header: &CweHeader) -> u32 {
 /// product match, is [`check_fit`] once a module is connected).
 pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptions) -> Result<Inspection, SourceError> {
     let mut report = VerificationReport::new();
-    let sha256 = Sha256Digest::of(src).await?;
-    report.push(Check::pass("sha256", format!("The file's SHA-256 checksum is {sha256}.")));
-    if let Some(expected) = &options.expected_sha256 {
-        report.push(sha256.check_expected(expected));
-    }
+    let sha256 = Sha256Digest::record(src, options.expected_sha256.as_ref(), &mut report).await?;
     let len = src.len();
     let mut image = FirmwareImage {
         family: Family::SierraCwe,
