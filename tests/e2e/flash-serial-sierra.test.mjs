@@ -10,7 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { serveDist } from './support/server.mjs';
 import { openBrowser, bridgeToSim } from './support/browser.mjs';
-import { SimBridge, MODEMFLASH_BIN } from './support/sim-bridge.mjs';
+import { SimBridge, MODEMFLASH_BIN, serialConfig } from './support/sim-bridge.mjs';
 import { WizardPage } from './pages/wizard-page.mjs';
 
 const NEW_VERSION = '02.30.01.01';
@@ -28,13 +28,6 @@ before(async () => {
 after(async () => {
   await server?.close();
 });
-
-/** The ports of the bridge's ready event, as the fake navigator.serial lists them. */
-function serialConfig(ready, pickRole) {
-  const [vid, pid] = ready.usb.split(':').map((h) => parseInt(h, 16));
-  const ports = ready.ports.map((p) => ({ usbVendorId: vid, usbProductId: pid, interface: p.interface, role: p.role }));
-  return { ports, choose: ports.findIndex((p) => p.role === pickRole), pick: ['download', 'pcui'] };
-}
 
 test('updates a Sierra module through Web Serial over QDL', { timeout: 150_000 }, async () => {
   const sim = await SimBridge.start('mc7455');

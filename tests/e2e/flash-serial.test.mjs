@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { serveDist } from './support/server.mjs';
 import { openBrowser, bridgeToSim } from './support/browser.mjs';
-import { SimBridge, MODEMFLASH_BIN } from './support/sim-bridge.mjs';
+import { SimBridge, MODEMFLASH_BIN, serialConfig } from './support/sim-bridge.mjs';
 import { WizardPage } from './pages/wizard-page.mjs';
 
 const NEW_VERSION = '22.333.01.00.00';
@@ -25,13 +25,6 @@ before(async () => {
 after(async () => {
   await server?.close();
 });
-
-/** The ports of the bridge's ready event, as the fake navigator.serial lists them. */
-function serialConfig(ready, pickRole) {
-  const [vid, pid] = ready.usb.split(':').map((h) => parseInt(h, 16));
-  const ports = ready.ports.map((p) => ({ usbVendorId: vid, usbProductId: pid, interface: p.interface, role: p.role }));
-  return { ports, choose: ports.findIndex((p) => p.role === pickRole), pick: ['download', 'pcui'] };
-}
 
 /** Starts the update; resolves when the stick is back in download mode (12d1:1c05). */
 async function connectAndChooseFirmware(wizard, sim) {

@@ -6,9 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { serveDist } from './support/server.mjs';
-import { openBrowser, bridgeToSim } from './support/browser.mjs';
+import { bridgeToSim } from './support/browser.mjs';
 import { SimBridge } from './support/sim-bridge.mjs';
-import { WizardPage } from './pages/wizard-page.mjs';
+import { withWizard } from './pages/wizard-page.mjs';
 
 const MF626 = { usbVendorId: 0x19d2, usbProductId: 0x0031 };
 let server;
@@ -20,15 +20,6 @@ after(async () => {
   await server?.close();
 });
 
-async function withWizard(options, body) {
-  const browser = await openBrowser(options);
-  try {
-    await body(new WizardPage(browser.page), browser);
-    assert.deepEqual(browser.errors, [], 'no uncaught errors in the page');
-  } finally {
-    await browser.close();
-  }
-}
 
 test('identifies a ZTE MF626 through Web Serial', { timeout: 60_000 }, async () => {
   const sim = await SimBridge.start('zte-mf626');

@@ -3,9 +3,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { serveDist } from './support/server.mjs';
-import { openBrowser, bridgeToSim } from './support/browser.mjs';
+import { bridgeToSim } from './support/browser.mjs';
 import { SimBridge } from './support/sim-bridge.mjs';
-import { WizardPage } from './pages/wizard-page.mjs';
+import { withWizard } from './pages/wizard-page.mjs';
 
 const E3372H = { usbVendorId: 0x12d1, usbProductId: 0x1506 };
 let server;
@@ -17,15 +17,6 @@ after(async () => {
   await server?.close();
 });
 
-async function withWizard(options, body) {
-  const browser = await openBrowser(options);
-  try {
-    await body(new WizardPage(browser.page), browser);
-    assert.deepEqual(browser.errors, [], 'no uncaught errors in the page');
-  } finally {
-    await browser.close();
-  }
-}
 
 test('identifies a modem through Web Serial and closes the port cleanly', { timeout: 60_000 }, async () => {
   const sim = await SimBridge.start('e3372h');

@@ -1,6 +1,7 @@
 // Page object for the wizard: what a person sees and clicks, by role and test id.
+import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS } from '../support/browser.mjs';
+import { ARTIFACTS, openBrowser } from '../support/browser.mjs';
 import { expectAccessible } from '../support/axe.mjs';
 
 export class WizardPage {
@@ -53,5 +54,16 @@ export class WizardPage {
   /** What the fake Web Serial recorded: requestPort filters, opens, writes, closes. */
   serialLog() {
     return this.page.evaluate(() => window.__mfLog);
+  }
+}
+
+/** Opens a fresh browser, runs `body` on the wizard page, and checks the page threw nothing. */
+export async function withWizard(options, body) {
+  const browser = await openBrowser(options);
+  try {
+    await body(new WizardPage(browser.page), browser);
+    assert.deepEqual(browser.errors, [], 'no uncaught errors in the page');
+  } finally {
+    await browser.close();
   }
 }

@@ -62,3 +62,13 @@ export class SimBridge {
     });
   }
 }
+
+/**
+ * The ports of the bridge's ready event, as the fake navigator.serial lists them: the
+ * person first picks the port playing `pickRole`, later the download or AT port.
+ */
+export function serialConfig(ready, pickRole) {
+  const [vid, pid] = ready.usb.split(':').map((h) => parseInt(h, 16));
+  const ports = ready.ports.map((p) => ({ usbVendorId: vid, usbProductId: pid, interface: p.interface, role: p.role }));
+  return { ports, choose: ports.findIndex((p) => p.role === pickRole), pick: ['download', 'pcui'] };
+}
