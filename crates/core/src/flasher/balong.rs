@@ -1,11 +1,12 @@
 //! The Huawei Balong family in the flasher: `AT^GODLOAD`, the download-mode handshake,
 //! partitions as `41`/`42`…/`43`, and the `0A` reset (specs/huawei-balong.md §1–§9).
 
+use super::pieces::Pieces;
 use super::{check_product, log_to, FlashError, PlannedPartition, Progress};
 use crate::device::probe::{self, IdentifyError};
-use crate::event::{Event, Level, Observer};
+use crate::event::{Level, Observer};
 use crate::image::balong::fit::{check_fit, StickFacts};
-use crate::image::{ByteSource, FlashedReader, ImageError, Partition, TargetFacts};
+use crate::image::{ByteSource, Partition, TargetFacts};
 use crate::port::Port;
 use crate::protocol::balong::{BalongClient, DloadError, BLOCK_SIZE};
 
@@ -51,31 +52,14 @@ pub async fn write_partition<P: Port, O: Observer, S: ByteSource>(
 ) -> Result<(), FlashError> {
     let size = planned.size as u32; // the plan checked it fits
     dl.start_partition(planned.code, size).await?;
-    let mut reader = FlashedReader::new(partition);
-    let mut block = vec![0u8; BLOCK_SIZE];
+    let mut pieces = Pieces::new(partition, planned, BLOCK_SIZE);
     let mut n = 1;
-    loop {
-        let len = reader.fill(source, &mut block).await?;
-        if len == 0 {
-            break;
-        }
-        if progress.written + len as u64 > planned.size {
-            break; // more data than the verified size: never send past the partition
-        }
-        dl.write_block(n, &block[..len]).await?;
+    while let Some(block) = pieces.next(source).await? {
+        dl.write_block(n, block).await?;
         n += 1;
-        progress.written += len as u64;
-        progress.total_written += len as u64;
-        dl.observer().on_event(&Event::Progress(progress));
+        progress.advance(block.len() as u64, dl.observer());
     }
-    if progress.written != planned.size {
-        return Err(ImageError::Unpack {
-            index: partition.index,
-            name: partition.name.clone(),
-            reason: format!("it gave {} bytes instead of the verified {}", progress.written, planned.size),
-        }
-        .into());
-    }
+    pieces.finish(partition)?;
     dl.end_partition(planned.code, size).await?;
     Ok(())
 }

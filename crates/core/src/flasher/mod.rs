@@ -11,6 +11,7 @@ mod balong;
 pub mod connector;
 pub mod error;
 pub mod journal;
+mod pieces;
 pub mod plan;
 mod qdl;
 mod qualcomm;

@@ -4,7 +4,7 @@
 
 use super::{log_to, FlashError, PlannedPartition, Progress};
 use crate::device::probe::{self, IdentifyError};
-use crate::event::{Event, Level, Observer};
+use crate::event::{Level, Observer};
 use crate::image::cwe::header::HEADER_LEN;
 use crate::image::source::ChunkedReader;
 use crate::image::{ByteSource, ImageError, Partition};
@@ -69,15 +69,11 @@ pub async fn write_partition<P: Port, O: Observer, S: ByteSource>(
         let len = chunk.len() as u64;
         dl.write_chunk(seq, chunk).await?;
         seq = seq.wrapping_add(1);
-        progress.written += len;
-        progress.total_written += len;
-        dl.observer().on_event(&Event::Progress(progress));
+        progress.advance(len, dl.observer());
     }
     dl.close().await?;
     // The header travelled in the open request.
-    progress.written += HEADER_LEN as u64;
-    progress.total_written += HEADER_LEN as u64;
-    dl.observer().on_event(&Event::Progress(progress));
+    progress.advance(HEADER_LEN as u64, dl.observer());
     Ok(())
 }
 

@@ -4,11 +4,12 @@
 //! table before the first partition (§4.6); each partition is OPEN_MULTI, streamed
 //! writes, CLOSE; RESET restarts the stick.
 
+use super::pieces::Pieces;
 use super::{log_to, FlashError, PlannedPartition, Progress};
 use crate::device::probe::{self, IdentifyError};
-use crate::event::{Event, Level, Observer};
+use crate::event::{Level, Observer};
 use crate::image::qualcomm::programmer;
-use crate::image::{ByteSource, FirmwareImage, FlashedReader, ImageError, Partition, Span};
+use crate::image::{ByteSource, FirmwareImage, ImageError, Partition, Span};
 use crate::port::Port;
 use crate::protocol::diag::{self, ProbeState};
 use crate::protocol::dmss::DmssClient;
@@ -109,30 +110,13 @@ impl<P: Port, O: Observer> QualcommSession<P, O> {
         mut progress: Progress,
     ) -> Result<(), FlashError> {
         self.client.open(&planned.name).await?;
-        let mut reader = FlashedReader::new(partition);
-        let mut piece = vec![0u8; PIECE];
-        loop {
-            let len = reader.fill(source, &mut piece).await?;
-            if len == 0 {
-                break;
-            }
-            if progress.written + len as u64 > planned.size {
-                break; // more data than the verified size: never send past the partition
-            }
+        let mut pieces = Pieces::new(partition, planned, PIECE);
+        while let Some(piece) = pieces.next(source).await? {
             let (hello, mode) = (self.hello.clone(), self.mode);
-            self.client.write_at(progress.written as u32, &piece[..len], mode, &hello, |_| {}).await?;
-            progress.written += len as u64;
-            progress.total_written += len as u64;
-            self.client.observer().on_event(&Event::Progress(progress));
+            self.client.write_at(progress.written as u32, piece, mode, &hello, |_| {}).await?;
+            progress.advance(piece.len() as u64, self.client.observer());
         }
-        if progress.written != planned.size {
-            return Err(ImageError::Unpack {
-                index: partition.index,
-                name: partition.name.clone(),
-                reason: format!("it gave {} bytes instead of the verified {}", progress.written, planned.size),
-            }
-            .into());
-        }
+        pieces.finish(partition)?;
         self.client.close().await?;
         Ok(())
     }
