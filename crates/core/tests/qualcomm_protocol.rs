@@ -94,7 +94,7 @@ fn hello_negotiates_version_4_with_the_unframed_block() {
     assert_eq!((hello.window, hello.features, hello.flash_id.as_str()), (100, 0x09, "NAND 128MiB"));
     assert!(!hello.sectors.is_empty(), "real replies carry a sector list");
     assert_eq!(WriteMode::best(&hello, true), WriteMode::Unframed);
-    assert_eq!(WriteMode::best(&hello, false), WriteMode::Windowed, "Web Serial cannot keep transfers whole");
+    assert_eq!(WriteMode::best(&hello, false), WriteMode::StopAndWait, "a byte stream cannot keep transfers whole");
 }
 
 #[test]
@@ -258,6 +258,31 @@ fn a_planned_write_error_stops_with_its_code() {
     let err = block_on(write_all(&mut client, WriteMode::Windowed, &[("0:AMSS", &pattern(4000, 1))])).unwrap_err();
     assert!(matches!(err, StreamingError::Refused { code: ErrorCode(0x0A), .. }), "{err}");
     assert!(err.to_string().contains("read-back verify failed"));
+}
+
+/// Why a byte stream gets stop-and-wait (`WriteMode::best`): a transfer that starts
+/// inside a frame at a data byte `30` is taken as an unframed write (§4.7).
+#[test]
+fn a_transfer_cut_inside_a_frame_at_a_30_byte_is_taken_as_an_unframed_write() {
+    let (_sim, mut client) = programmer_running(&ZTE_MF626);
+    block_on(write_all(&mut client, WriteMode::StopAndWait, &[])).unwrap();
+    block_on(client.open("0:AMSS")).unwrap();
+    let (mut port, _) = client.into_parts();
+    let mut payload = vec![0x07, 0, 0, 0, 0];
+    payload.extend_from_slice(&[0x11; 100]);
+    payload[50] = 0x30;
+    let mut wire = Vec::new();
+    modemflash_core::framing::hdlc::encode(&payload, true, &mut wire);
+    let cut = wire.iter().position(|b| *b == 0x30).unwrap();
+    block_on(port.write(&wire[..cut])).unwrap();
+    block_on(port.write(&wire[cut..])).unwrap();
+    let mut buf = [0u8; 512];
+    let mut got = Vec::new();
+    while let Ok(n @ 1..) = block_on(port.read(&mut buf, Duration::from_millis(20))) {
+        got.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.contains("Unframed write length error"), "{got:02X?}");
 }
 
 #[test]

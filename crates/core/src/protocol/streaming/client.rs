@@ -41,11 +41,22 @@ pub enum WriteMode {
 }
 
 impl WriteMode {
-    /// The fastest mode the negotiated HELLO allows: unframed where the version allows
-    /// it and `transport_keeps_transfers` (WebUSB, a native bulk endpoint; not Web
-    /// Serial, §4.7), windowed where the window is above 1, else stop-and-wait.
+    /// The fastest mode that is safe: on a transport that keeps each write one USB
+    /// transfer (WebUSB, a native bulk endpoint), unframed where the version allows it,
+    /// else windowed where the window is above 1; on a byte stream (Web Serial, a tty)
+    /// always stop-and-wait.
+    ///
+    /// Why not windowed over a byte stream: with several frames queued, the serial
+    /// driver ends USB transfers wherever its buffer ran dry, which can be inside a
+    /// frame, and the programmer takes any receive buffer starting with `30` as an
+    /// unframed write (§4.7): a data byte `30` at such a cut fails the write with
+    /// "Unframed write length error". One frame at a time leaves nothing queued, so each
+    /// frame travels as one transfer. The virtual dongle behind `modemflash sim --pty`
+    /// showed this: its reads end wherever the pty's do.
     pub fn best(hello: &HelloReply, transport_keeps_transfers: bool) -> WriteMode {
-        if hello.version >= UNFRAMED_MIN_VERSION && transport_keeps_transfers {
+        if !transport_keeps_transfers {
+            WriteMode::StopAndWait
+        } else if hello.version >= UNFRAMED_MIN_VERSION {
             WriteMode::Unframed
         } else if hello.window > 1 {
             WriteMode::Windowed
