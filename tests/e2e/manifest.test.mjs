@@ -66,8 +66,13 @@ before(async () => {
   const forgedPath = path.join(tmp, 'forged', 'manifest.json');
   execFileSync('sh', ['-c', 'mkdir -p "$(dirname "$0")" && cp "$1" "$0"', forgedPath, manifestPath]);
   cli('manifest', 'sign', '--secret', forger.secret, forgedPath);
+  // The same build as "bring your own file": no address, the person chooses the file.
+  const byo = structuredClone(manifest);
+  delete byo.builds[0].url;
   vendor = {
     firmware,
+    firmwarePath,
+    byoManifest: Buffer.from(JSON.stringify(byo)),
     manifest: readFileSync(manifestPath),
     signature: readFileSync(`${manifestPath}.sig`),
     forgedSignature: readFileSync(`${forgedPath}.sig`),
@@ -81,13 +86,18 @@ after(async () => {
 });
 
 /** The demo vendor page, on another origin than the wizard (localhost vs 127.0.0.1), pinning `publicKey`. */
-function publishVendorPage({ publicKey = vendor.publicKey, signature = vendor.signature, firmware = vendor.firmware } = {}) {
+function publishVendorPage({
+  publicKey = vendor.publicKey,
+  signature = vendor.signature,
+  firmware = vendor.firmware,
+  manifest = vendor.manifest,
+} = {}) {
   const html = readFileSync(path.resolve('public/demo-vendor/index.html'), 'utf8')
     .replace('src="../modem-flash.js"', `src="${server.url}modem-flash.js"`)
     .replace('<modem-flash ', `<modem-flash manifest="manifest.json"${publicKey ? ` public-key="${publicKey}"` : ''} `);
   assert.match(html, /<modem-flash manifest=/);
   files.set('/vendor/index.html', html);
-  files.set('/vendor/manifest.json', vendor.manifest);
+  files.set('/vendor/manifest.json', manifest);
   if (signature) files.set('/vendor/manifest.json.sig', signature);
   else files.delete('/vendor/manifest.json.sig');
   files.set(`/vendor/${FILE}`, firmware);
@@ -202,6 +212,39 @@ test('a forged or missing signature refuses the manifest; without a pinned key i
     const trust = page.frameLocator('modem-flash iframe').getByTestId('manifest-trust');
     await trust.waitFor();
     assert.match(await trust.textContent(), /This list is not signed/);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a "bring your own file" build asks for the file and checks it against the list', { timeout: 90_000 }, async () => {
+  const browser = await openBrowser();
+  try {
+    const url = publishVendorPage({ publicKey: null, signature: null, manifest: vendor.byoManifest });
+    const wizard = await openEmbedded(browser, url);
+    const { frame } = wizard;
+    await frame.getByTestId('manifest-trust').getByText('This list is not signed').waitFor();
+    assert.match(await frame.getByTestId('manifest-builds').textContent(), new RegExp(`Download ${FILE} yourself`));
+    await wizard.virtualButton.click();
+    await wizard.deviceCard.waitFor();
+    assert.equal(await frame.getByTestId('manifest-download').count(), 0, 'nothing to download');
+    const chooser = frame.getByLabel(`Choose ${FILE}`);
+
+    // Another file first (the demo firmware of another size): refused, nothing verified.
+    const other = path.join(tmp, 'other.bin');
+    cli('sim', '--profile', 'e3372h', '--write-update', other, '--firmware-version', NEW_VERSION, '--size', '500000');
+    await chooser.setInputFiles(other);
+    const refused = frame.getByTestId('manifest-file-refused');
+    await refused.waitFor();
+    assert.match(await refused.textContent(), new RegExp(`is \\d+ bytes, not the ${vendor.firmware.length} the vendor's manifest gives`));
+    assert.equal(await wizard.verifySummary.count(), 0);
+
+    await chooser.setInputFiles(vendor.firmwarePath);
+    await frame.getByTestId('manifest-file-passed').waitFor();
+    await wizard.verifySummary.waitFor({ timeout: 60_000 });
+    assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+    await wizard.screen('manifest-6-bring-your-own-file');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();
