@@ -3,12 +3,13 @@
 //! "bring your own file" build) and checked against the list before it goes on to the
 //! normal verification.
 
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use modemflash_core::manifest::Build;
 use wasm_bindgen::JsCast;
 
-use crate::manifest_fetch::{check_brought, download};
+use crate::manifest_fetch::{check_brought, download, Refusal};
 use crate::manifest_view::{DongleFacts, FileState, ManifestState, ManifestView, Offer};
 use crate::tr::Tr;
 
@@ -29,25 +30,22 @@ pub fn ManifestPanel(
     view! {
         <section class="manifest-panel" aria-labelledby="manifest-title" data-testid="manifest-panel">
             {move || match state.get() {
-                ManifestState::Loading => view! {
+                ManifestState::Loading => EitherOf3::A(view! {
                     <h2 id="manifest-title">{tr.t("manifest.title")}</h2>
                     <p class="status" role="status" data-testid="manifest-loading">{tr.t("manifest.loading")}</p>
-                }
-                .into_any(),
-                ManifestState::Refused { what, next_step } => view! {
+                }),
+                ManifestState::Refused { what, next_step } => EitherOf3::B(view! {
                     <h2 id="manifest-title">{tr.t("manifest.title")}</h2>
                     <div class="outcome error" role="alert" data-testid="manifest-refused">
                         <h3>{tr.t("manifest.refused")}</h3>
                         <p>{what}</p>
                         <p class="next-step">{next_step}</p>
                     </div>
-                }
-                .into_any(),
-                ManifestState::Ready(view) => view! {
+                }),
+                ManifestState::Ready(view) => EitherOf3::C(view! {
                     <BuildList view=view.clone() />
                     <OfferView view=view dongle=dongle busy=busy file_state=file_state on_file=on_file />
-                }
-                .into_any(),
+                }),
             }}
         </section>
     }
@@ -98,34 +96,34 @@ fn OfferView(
     let tr = Tr::get();
     let offer = Memo::new(move |_| dongle.with(|d| view.offer(d.as_ref())));
     move || match offer.get() {
-        Offer::Identify => view! { <p class="status">{tr.t("manifest.identify_first")}</p> }.into_any(),
-        Offer::Nothing(why) => view! {
+        Offer::Identify => EitherOf3::A(view! { <p class="status">{tr.t("manifest.identify_first")}</p> }),
+        Offer::Nothing(why) => EitherOf3::B(view! {
             <div class="outcome warn" role="status" data-testid="manifest-no-build">
                 <h3>{tr.t("manifest.nothing")}</h3>
                 <p>{why}</p>
             </div>
-        }
-        .into_any(),
+        }),
         Offer::Fits { build, model } => {
             let headline = {
                 let version = build.version.clone();
                 move || tr.format("manifest.fits", &[("version", &version), ("model", &model)])
             };
             let getter = if build.url.is_some() {
-                view! { <DownloadButton offered=build.clone() busy=busy file_state=file_state on_file=on_file /> }
-                    .into_any()
+                Either::Left(view! {
+                    <DownloadButton offered=build.clone() busy=busy file_state=file_state on_file=on_file />
+                })
             } else {
-                view! { <BroughtFile offered=build.clone() busy=busy file_state=file_state on_file=on_file /> }
-                    .into_any()
+                Either::Right(view! {
+                    <BroughtFile offered=build.clone() busy=busy file_state=file_state on_file=on_file />
+                })
             };
-            view! {
+            EitherOf3::C(view! {
                 <div class="offer" data-testid="manifest-offer">
                     <h3>{headline}</h3>
                     {getter}
                     <FileProgress file_state=file_state file=build.file_name.clone() />
                 </div>
-            }
-            .into_any()
+            })
         }
     }
 }
@@ -146,13 +144,7 @@ fn DownloadButton(
         spawn_local(async move {
             let total = build.size;
             let progress = move |received| file_state.set(FileState::Receiving { received, total });
-            match download(&build, progress).await {
-                Ok(file) => {
-                    file_state.set(FileState::Passed);
-                    on_file.run(file);
-                }
-                Err(refusal) => file_state.set(FileState::Refused { what: refusal.what, next_step: refusal.next_step }),
-            }
+            settle(file_state, on_file, download(&build, progress).await);
         });
     };
     view! {
@@ -185,13 +177,8 @@ fn BroughtFile(
         let build = offered.clone();
         file_state.set(FileState::Checking);
         spawn_local(async move {
-            match check_brought(&file, &build).await {
-                Ok(()) => {
-                    file_state.set(FileState::Passed);
-                    on_file.run(file);
-                }
-                Err(refusal) => file_state.set(FileState::Refused { what: refusal.what, next_step: refusal.next_step }),
-            }
+            let checked = check_brought(&file, &build).await.map(|()| file);
+            settle(file_state, on_file, checked);
         });
     };
     view! {
@@ -206,6 +193,17 @@ fn BroughtFile(
     }
 }
 
+/// Hands a file that matched the list on to the normal verification, or shows why not.
+fn settle(file_state: RwSignal<FileState>, on_file: Callback<web_sys::File>, checked: Result<web_sys::File, Refusal>) {
+    match checked {
+        Ok(file) => {
+            file_state.set(FileState::Passed);
+            on_file.run(file);
+        }
+        Err(refusal) => file_state.set(FileState::Refused { what: refusal.what, next_step: refusal.next_step }),
+    }
+}
+
 /// The download's progress, and the verdict against the list.
 #[component]
 fn FileProgress(file_state: RwSignal<FileState>, file: String) -> impl IntoView {
@@ -216,8 +214,8 @@ fn FileProgress(file_state: RwSignal<FileState>, file: String) -> impl IntoView 
         let _ = kind.get();
         let file = file.clone();
         match file_state.get_untracked() {
-            FileState::Idle => ().into_any(),
-            FileState::Receiving { .. } => view! {
+            FileState::Idle => EitherOf4::A(()),
+            FileState::Receiving { .. } => EitherOf4::B(view! {
                 <label for="download-progress">{move || tr.format("manifest.downloading", &[("file", &file)])}</label>
                 <progress
                     id="download-progress"
@@ -225,26 +223,25 @@ fn FileProgress(file_state: RwSignal<FileState>, file: String) -> impl IntoView 
                     data-testid="manifest-progress"
                     value=move || file_state.with(FileState::percent).to_string()
                 ></progress>
-            }
-            .into_any(),
-            FileState::Checking => view! {
-                <p class="status" role="status">{move || tr.format("manifest.checking", &[("file", &file)])}</p>
-            }
-            .into_any(),
-            FileState::Refused { what, next_step } => view! {
+            }),
+            FileState::Refused { what, next_step } => EitherOf4::C(view! {
                 <div class="outcome error" role="alert" data-testid="manifest-file-refused">
                     <h4>{move || tr.format("manifest.file_refused", &[("file", &file)])}</h4>
                     <p>{what}</p>
                     <p class="next-step">{next_step}</p>
                 </div>
+            }),
+            state => {
+                let (key, testid) = match state {
+                    FileState::Passed => ("manifest.passed", "manifest-file-passed"),
+                    _ => ("manifest.checking", "manifest-file-checking"),
+                };
+                EitherOf4::D(view! {
+                    <p class="status" role="status" data-testid=testid>
+                        {move || tr.format(key, &[("file", &file)])}
+                    </p>
+                })
             }
-            .into_any(),
-            FileState::Passed => view! {
-                <p class="status" role="status" data-testid="manifest-file-passed">
-                    {move || tr.format("manifest.passed", &[("file", &file)])}
-                </p>
-            }
-            .into_any(),
         }
     }
 }
