@@ -269,3 +269,46 @@ fn a_corrupted_programmer_block_is_naked_and_resent_and_a_corrupted_reply_is_wai
         assert_flash_is_package(&sim, &update);
     }
 }
+
+#[test]
+fn a_job_stopped_while_the_programmer_runs_is_resumed_without_a_replug() {
+    let update = update_for(&ALCATEL_X020, 200_000);
+    let sim = Sim::new(&ALCATEL_X020);
+    sim.set_faults(FaultPlan::new().with(Fault::NakBlock { partition: 2, block: 3, code: 0x07 }));
+    let (result, events) = run(&sim, &update, Journal::default());
+    assert_eq!(result.unwrap_err().next_step(), NextStep::Resume);
+    // No replug: the programmer still runs, with 0:AMSS left open.
+    let journal =
+        events.iter().rev().find_map(|e| if let Event::Journal(j) = e { Some(j.clone()) } else { None }).unwrap();
+    let (result, events) = run(&sim, &update, journal);
+    let report = result.unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(report.written, ["0:AMSS"]);
+    let logs: Vec<&str> =
+        events.iter().filter_map(|e| if let Event::Log(_, m) = e { Some(m.as_str()) } else { None }).collect();
+    assert!(logs.iter().any(|m| m.contains("already runs")), "{logs:?}");
+    assert_flash_is_package(&sim, &update);
+}
+
+#[test]
+fn a_late_dmss_ack_is_not_taken_for_the_parameter_reply() {
+    // A programmer block's ACK held back 4.5 s (the stick's answers stay in order):
+    // the upload gives up after its resends, and the job resumed at once meets the
+    // late ACKs of those resends while it waits for PARAM_RESP.
+    let update = update_for(&ZTE_MF626, 20_000);
+    let sim = Sim::new(&ZTE_MF626);
+    sim.set_faults(FaultPlan::new().with(Fault::DelayToHost { nth: 21, by: Duration::from_millis(4_500) }));
+    let (result, events) = run(&sim, &update, Journal::default());
+    let failure = result.unwrap_err();
+    assert!(matches!(failure.error, FlashError::Dmss(_)), "{failure}");
+    let journal = events
+        .iter()
+        .rev()
+        .find_map(|e| if let Event::Journal(j) = e { Some(j.clone()) } else { None })
+        .unwrap_or_default();
+    let (result, events) = run(&sim, &update, journal);
+    result.unwrap_or_else(|f| panic!("{f}"));
+    let logs: Vec<&str> =
+        events.iter().filter_map(|e| if let Event::Log(_, m) = e { Some(m.as_str()) } else { None }).collect();
+    assert!(logs.iter().any(|m| m.contains("late ACK skipped")), "{logs:?}");
+    assert_flash_is_package(&sim, &update);
+}

@@ -449,3 +449,21 @@ fn dmss_reply(wire: &[u8]) -> modemflash_core::protocol::dmss::Reply {
     d.push(wire);
     modemflash_core::protocol::dmss::Reply::parse(&d.next_frame().unwrap().unwrap())
 }
+
+#[test]
+fn a_lost_3a_is_sent_again_and_the_stick_still_switches() {
+    let sim = Sim::new(&ZTE_MF626);
+    sim.set_faults(FaultPlan::new().with(Fault::DropToDevice { nth: 0 }));
+    let mut diag_port = sim.open_role(PortRole::Diag).unwrap();
+    block_on(diag::enter_download(&mut diag_port)).unwrap();
+    sim.wait(Duration::from_secs(6));
+    assert_eq!(sim.usb_id(), Some(UsbId::new(0x19d2, 0x0076)), "ZTE DMSS download device");
+}
+
+#[test]
+fn a_damaged_probe_answer_is_asked_for_again() {
+    let sim = Sim::new(&ZTE_MF626);
+    sim.set_faults(FaultPlan::new().with(Fault::CorruptToHost { nth: 0 }));
+    let mut diag_port = sim.open_role(PortRole::Diag).unwrap();
+    assert_eq!(block_on(diag::probe(&mut diag_port)).unwrap(), ProbeState::Diag);
+}

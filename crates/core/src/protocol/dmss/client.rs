@@ -6,6 +6,7 @@ use super::command::{Cmd, Nak, Params, Reply};
 use crate::event::{Event, Level, Observer};
 use crate::port::{Port, PortError};
 use crate::protocol::link::HdlcLink;
+use crate::time::Deadline;
 
 /// How many times a command is sent before the boot ROM counts as gone. Hosts resend
 /// on silence (qdload retries its NOP); a boot ROM that checks the CRC answers a damaged
@@ -139,12 +140,7 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
         for attempt in 1..=SEND_ATTEMPTS {
             self.link.discard_input().await?;
             self.link.send(&self.payload, true).await?;
-            let observer = &mut self.observer;
-            let reply = self
-                .link
-                .receive(cmd.timeout(), |e| observer.on_event(&Event::Log(Level::Warn, format!("Reply {e}."))))
-                .await?;
-            match reply.map(|p| Reply::parse(&p)) {
+            match self.next_reply(cmd).await? {
                 // A boot ROM that checks the CRC NAKs a damaged frame with 01: resend.
                 Some(Reply::Nak(Nak(0x01))) if attempt < SEND_ATTEMPTS => {}
                 Some(reply) => {
@@ -162,6 +158,29 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
             }
         }
         Err(DmssError::NoReply { cmd: cmd.name(), attempts: SEND_ATTEMPTS })
+    }
+
+    /// The next reply within `cmd`'s timeout; an ACK to a command answered otherwise is
+    /// a late reply to an earlier one (its first copy was delayed and resent) and is
+    /// skipped.
+    async fn next_reply(&mut self, cmd: Cmd<'_>) -> Result<Option<Reply>, DmssError> {
+        let deadline = Deadline::after(self.link.now(), cmd.timeout());
+        loop {
+            let observer = &mut self.observer;
+            let left = deadline.remaining(self.link.now());
+            let reply = self
+                .link
+                .receive(left, |e| observer.on_event(&Event::Log(Level::Warn, format!("Reply {e}."))))
+                .await?
+                .map(|p| Reply::parse(&p));
+            match reply {
+                Some(Reply::Ack) if !cmd.is_acked() => {
+                    let message = format!("A late ACK skipped while waiting for the reply to the {cmd}.");
+                    self.observer.on_event(&Event::Log(Level::Warn, message));
+                }
+                other => return Ok(other),
+            }
+        }
     }
 
     async fn expect_ack(&mut self, cmd: Cmd<'_>) -> Result<(), DmssError> {

@@ -230,6 +230,19 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
         }
     }
 
+    /// CLOSE of whatever an interrupted run left open, before a resumed session opens
+    /// its first partition (an open image refuses OPEN_MULTI and PARTITION_TABLE with
+    /// ERROR 0x0F, §4.3). ERROR 0x0F "Cannot close when not previously opened" means
+    /// nothing was open and is ignored, as `qwflash` does (§4.6 step 3); ERROR 0x10
+    /// (close failed, §4.8) drops the half-written image, which is written again from
+    /// its start.
+    pub async fn close_leftover(&mut self) -> Result<(), StreamingError> {
+        match self.close().await {
+            Err(StreamingError::Refused { code: ErrorCode::OUT_OF_SEQUENCE | ErrorCode::CLOSE_FAILED, .. }) => Ok(()),
+            other => other,
+        }
+    }
+
     /// RESET (§4.6 step 6): the modem reboots into its (new) firmware.
     pub async fn reset(&mut self) -> Result<(), StreamingError> {
         match self.exchange(Cmd::Reset).await? {
