@@ -24,13 +24,13 @@ use futures::executor::block_on;
 use modemflash_core::device::PortRole;
 use modemflash_core::event::{Event, Observer};
 use modemflash_core::flasher::{DeviceState, Failure, Flasher, Job, Journal, NextStep, Stage};
-use modemflash_core::image::qualcomm::{inspect_zip, zip::is_zip};
-use modemflash_core::image::{inspect, InspectOptions, Inspection};
+use modemflash_core::image::Inspection;
 use modemflash_core::protocol::balong::BLOCK_SIZE;
 
 use crate::connector::SimConnector;
 use crate::fault::{Fault, FaultPlan};
 use crate::image::expected::expected_flash;
+use crate::image::inspected::inspected;
 use crate::image::qualcomm::stick_package;
 use crate::image::update::{default_version, stick_update, update_file};
 use crate::link::Link;
@@ -341,22 +341,6 @@ impl Prepared {
         });
         wrong.map_or(success, Outcome::Violation)
     }
-}
-
-/// An update inspected as the flasher reads it: a one-file image as it is; a zipped
-/// package unpacked, its entries laid end to end in one source.
-fn inspected(file: Vec<u8>) -> Result<(Inspection, Vec<u8>), modemflash_core::image::SourceError> {
-    if !is_zip(&file) {
-        return Ok((block_on(inspect(&mut file.as_slice(), &InspectOptions::default()))?, file));
-    }
-    let (inspection, entries) = block_on(inspect_zip(&mut file.as_slice()))?;
-    let mut starts = Vec::with_capacity(entries.len());
-    let mut chain = Vec::new();
-    for entry in entries {
-        starts.push(chain.len() as u64);
-        chain.extend(entry.source);
-    }
-    Ok((inspection.chained(|i| starts[i]), chain))
 }
 
 /// Why one run of the job did not report success.
