@@ -51,6 +51,21 @@ pub struct QualcommBoot {
     pub unframed_max: u32,
 }
 
+/// A USB composition: the id a stick enumerates with and its serial interfaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Composition {
+    /// The USB id.
+    pub id: UsbId,
+    /// Serial interfaces by interface number.
+    pub ports: &'static [(u8, PortRole)],
+}
+
+/// ZTE's download composition 19d2:0016, "DIAG + AT, no CD" (specs/qualcomm-dload.md
+/// §5.1, §6). The interface numbers are not in the spec: DIAG first, then AT
+/// [inferred].
+pub const ZTE_DOWNLOAD_COMPOSITION: Composition =
+    Composition { id: UsbId::new(0x19d2, 0x0016), ports: &[(0, PortRole::Diag), (1, PortRole::Pcui)] };
+
 /// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signing {
@@ -111,6 +126,10 @@ pub struct Profile {
     pub apns: &'static [(u8, &'static str, &'static str)],
     /// Reply to unknown commands.
     pub unknown_command: UnknownCommand,
+    /// ZTE `AT+ZCDRUN` (specs/qualcomm-dload.md §5.1, at-commands.md §6.2): the
+    /// composition `=E` selects from the next power-up on, until `=F`; `None` where the
+    /// firmware does not know the command.
+    pub zcdrun: Option<Composition>,
 }
 
 /// Huawei E3372h-153 with stick (modem/NDIS) firmware: the most common Balong V7R22 stick.
@@ -136,6 +155,7 @@ pub const E3372H: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
 };
 
 /// The public-key hash the signed virtual stick trusts (synthetic, not a Huawei key).
@@ -174,6 +194,7 @@ pub const MC7455: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IPV4V6", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
 };
 
 /// An older, Gobi-2000-class Sierra module that speaks only QDL version 5 (§9 step 4),
@@ -221,6 +242,7 @@ pub const ZTE_MF626: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: Some(ZTE_DOWNLOAD_COMPOSITION),
 };
 
 /// Alcatel X020-like HSPA stick (Longcheer firmware, 1c9e:6061, specs/qualcomm-dload.md
@@ -255,6 +277,7 @@ pub const ALCATEL_X020: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
 };
 
 /// Every profile, for `sim --help` and the page's virtual modem.

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod result;
 pub mod settings;
 pub mod urc;
+pub mod zte;
 
 use core::time::Duration;
 

@@ -106,9 +106,11 @@ pub const ENTRIES: &[Entry] = &[
     },
     Entry {
         id: UsbId::new(0x19d2, 0x0016),
-        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT",
+        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT, no modem port",
         mode: Mode::Normal,
-        ports: &[],
+        // DIAG + AT (specs/qualcomm-dload.md §5.1); the interface numbers are not
+        // published: DIAG first, then AT [inferred].
+        ports: &[(0, PortRole::Diag), (1, PortRole::Pcui)],
     },
     Entry {
         id: UsbId::new(0x19d2, 0x0076),

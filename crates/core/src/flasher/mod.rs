@@ -33,6 +33,7 @@ pub use stage::Stage;
 
 use crate::at::identity::Identity;
 use crate::at::settings::ApnProfile;
+use crate::at::zte;
 use crate::at::{AtClient, AtError, QUERY_TIMEOUT};
 use crate::device::catalogue::{self, Mode};
 use crate::device::probe::{self, IdentifyError};
@@ -79,6 +80,10 @@ pub struct Job<'a, S> {
     pub usb: Option<UsbId>,
 }
 
+/// What a person reads when the stick was sent `AT+ZCDRUN=F`.
+pub const LEFT_DOWNLOAD_COMPOSITION: &str = "The stick was in ZTE's download composition (19d2:0016, no modem \
+     port); sent AT+ZCDRUN=F. Unplug it and plug it in again to get its modem port back.";
+
 /// What a finished job did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -94,6 +99,9 @@ pub struct Report {
     pub written: Vec<String>,
     /// Partitions skipped because an earlier run had written them.
     pub resumed: Vec<String>,
+    /// The stick was in ZTE's download composition (19d2:0016, no modem port) and was
+    /// sent `AT+ZCDRUN=F`: after a replug it is a modem again (at::zte).
+    pub left_download_composition: bool,
 }
 
 /// Where the job is, and what it has done to the modem.
@@ -208,6 +216,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             restored: Vec::new(),
             written: Vec::new(),
             resumed: Vec::new(),
+            left_download_composition: false,
         };
         let mut total_written = 0;
         let of = plan.partitions.len();
@@ -281,6 +290,17 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         if !saved_apns.is_empty() {
             track.enter(Stage::RestoreSettings, at.observer());
             report.restored = restore_apns(&mut at, &saved_apns).await?;
+        }
+        if zte::is_download_composition(job.usb) {
+            // The update is done whatever this answers: a refusal only leaves the stick
+            // as it came.
+            match zte::leave_download_composition(&mut at).await {
+                Ok(()) => {
+                    report.left_download_composition = true;
+                    at.log(Level::Info, LEFT_DOWNLOAD_COMPOSITION.into());
+                }
+                Err(e) => at.log(Level::Warn, format!("The stick stays in ZTE's download composition: {e}.")),
+            }
         }
         Ok(report)
     }
