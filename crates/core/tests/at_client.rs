@@ -258,3 +258,22 @@ fn a_quick_probe_tells_the_at_port_from_a_silent_one() {
     assert_eq!(block_on(probe::answers_at(&mut diag)), Ok(false));
     assert!(sim.now() - start < Duration::from_millis(1100), "two short tries, not the full probe");
 }
+
+#[test]
+fn identify_tells_the_chipset_of_each_virtual_family() {
+    use modemflash_core::device::chipset::ChipsetSource;
+    use modemflash_sim::profile::{ALCATEL_X020, MC7455, ZTE_MF626};
+    let cases = [
+        (&E3372H, "Huawei Balong V7 (V7R1/V7R2/V7R11/V7R22 class)", ChipsetSource::UsbId),
+        (&MC7455, "Qualcomm MDM9x30", ChipsetSource::BuildString),
+        (&ZTE_MF626, "Qualcomm MSM62xx/MSM72xx/MDM8200 class", ChipsetSource::UsbId),
+        (&ALCATEL_X020, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::UsbId),
+    ];
+    for (profile, name, from) in cases {
+        let sim = Sim::new(profile);
+        let mut at = AtClient::new(sim.open_role(PortRole::Pcui).unwrap(), Vec::new());
+        let found = block_on(probe::identify(&mut at, sim.usb_id())).unwrap();
+        let chipset = found.chipset().unwrap_or_else(|| panic!("{}: no chipset", profile.name));
+        assert_eq!((chipset.name.as_str(), chipset.from), (name, from), "{}", profile.name);
+    }
+}
