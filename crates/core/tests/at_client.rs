@@ -262,12 +262,14 @@ fn a_quick_probe_tells_the_at_port_from_a_silent_one() {
 #[test]
 fn identify_tells_the_chipset_of_each_virtual_family() {
     use modemflash_core::device::chipset::ChipsetSource;
-    use modemflash_sim::profile::{ALCATEL_X020, MC7455, ZTE_MF626};
+    use modemflash_sim::profile::{ALCATEL_X020, HUAWEI_E1550, MC7455, NOVATEL_MC950D, ZTE_MF626};
     let cases = [
         (&E3372H, "Huawei Balong V7 (V7R1/V7R2/V7R11/V7R22 class)", ChipsetSource::UsbId),
         (&MC7455, "Qualcomm MDM9x30", ChipsetSource::BuildString),
         (&ZTE_MF626, "Qualcomm MSM62xx/MSM72xx/MDM8200 class", ChipsetSource::UsbId),
         (&ALCATEL_X020, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::UsbId),
+        (&NOVATEL_MC950D, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::UsbId),
+        (&HUAWEI_E1550, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::Model),
     ];
     for (profile, name, from) in cases {
         let sim = Sim::new(profile);

@@ -13,7 +13,7 @@ use modemflash_core::image::qualcomm::inspect_package;
 use modemflash_core::image::{FolderFile, Inspection};
 use modemflash_core::protocol::streaming::StreamingError;
 use modemflash_sim::image::qualcomm::{stick_package, table, QualcommPackage};
-use modemflash_sim::profile::{ALCATEL_X020, ZTE_MF626};
+use modemflash_sim::profile::{ALCATEL_X020, HUAWEI_E1550, NOVATEL_MC950D, ZTE_MF626};
 use modemflash_sim::{Fault, FaultPlan, Profile, Sim, SimConnector, VirtualDongle};
 
 const NEW_VERSION: &str = "BD_P673A2V1.0.1B02";
@@ -78,7 +78,7 @@ fn assert_flash_is_package(sim: &Sim, update: &Update) {
 
 #[test]
 fn updates_each_virtual_stick_from_normal_mode_and_restores_its_apn() {
-    for profile in [&ZTE_MF626, &ALCATEL_X020] {
+    for profile in [&ZTE_MF626, &ALCATEL_X020, &NOVATEL_MC950D, &HUAWEI_E1550] {
         let update = update_for(profile, 400_000);
         let sim = Sim::new(profile);
         let (result, events) = run(&sim, &update, Journal::default());

@@ -35,7 +35,9 @@ use crate::image::qualcomm::stick_package;
 use crate::image::update::{default_version, stick_update, update_file};
 use crate::link::Link;
 use crate::port::{Sim, Traffic};
-use crate::profile::{BootLoader, Profile, ALCATEL_X020, E3372H, E3372H_SIGNED, MC7455, ZTE_MF626};
+use crate::profile::{
+    BootLoader, Profile, ALCATEL_X020, E3372H, E3372H_SIGNED, HUAWEI_E1550, MC7455, NOVATEL_MC950D, ZTE_MF626,
+};
 
 /// One protocol family in the matrix: the stick it runs against and the update it
 /// writes.
@@ -124,6 +126,20 @@ pub const FAMILIES: &[Family] = &[
         profile: &ALCATEL_X020,
         update: qualcomm_package,
         block_size: unframed_block(&ALCATEL_X020),
+        checks_frames: false,
+    },
+    Family {
+        name: "qualcomm-novatel",
+        profile: &NOVATEL_MC950D,
+        update: qualcomm_package,
+        block_size: unframed_block(&NOVATEL_MC950D),
+        checks_frames: false,
+    },
+    Family {
+        name: "qualcomm-huawei",
+        profile: &HUAWEI_E1550,
+        update: qualcomm_package,
+        block_size: unframed_block(&HUAWEI_E1550),
         checks_frames: false,
     },
 ];

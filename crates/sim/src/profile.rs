@@ -280,8 +280,62 @@ pub const ALCATEL_X020: Profile = Profile {
     zcdrun: None,
 };
 
+/// Novatel HSPA stick (Qualcomm MSM, specs/qualcomm-dload.md §5.3): normal id 1410:4400
+/// (one of the ids usb_modeswitch switches 1410:5010 to), AT on the modem port and a DM
+/// port. The spec only presumes the DMSS + streaming path for these sticks; the port
+/// layout, the programmer's chipset and the generic Qualcomm download id are
+/// [inferred].
+pub const NOVATEL_MC950D: Profile = Profile {
+    name: "novatel-mc950d",
+    description:
+        "Novatel MC950D-like HSPA stick (Qualcomm): AT on the modem port, DM port, DMSS download, streaming programmer",
+    manufacturer: "Novatel Wireless Incorporated",
+    model: "MC950D",
+    revision: "Q6085BDRAGONFLY_V108 [2008-06-05 13:47:00]",
+    imei: "012345678901237",
+    imsi: Some("001010123456789"),
+    hardware: "1.0",
+    dashboard: "",
+    build_date: "Jun 05 2008, 13:47:00",
+    normal_id: UsbId::new(0x1410, 0x4400),
+    normal_ports: &[(0, PortRole::Pcui), (1, PortRole::Diag)],
+    download_id: UsbId::new(0x05c6, 0x9008),
+    ..ALCATEL_X020
+};
+
+/// Huawei E1550, a Qualcomm-era stick with firmware 11.x (specs/qualcomm-dload.md §5.4):
+/// not Balong, so no `^GODLOAD`; `AT$QCDMG` then DIAG `3A` into DMSS. Normal id 12d1:1001
+/// (a usb_modeswitch target of 12d1:1446, huawei-balong.md §13.3); older Huawei firmware
+/// answers unknown commands `COMMAND NOT SUPPORT` (at-commands.md §1.1). Port layout and
+/// the download id (the generic Qualcomm one) are [inferred].
+pub const HUAWEI_E1550: Profile = Profile {
+    name: "huawei-e1550",
+    description: "Huawei E1550 (Qualcomm era, firmware 11.x): AT + DIAG port, AT$QCDMG + 3A into DMSS download",
+    manufacturer: "huawei",
+    model: "E1550",
+    revision: "11.608.13.02.00",
+    imei: "353000000123450",
+    imsi: Some("001010123456789"),
+    hardware: "CD1E1550M",
+    dashboard: "",
+    build_date: "Sep 21 2009, 16:02:11",
+    normal_id: UsbId::new(0x12d1, 0x1001),
+    normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    boot_loader: BootLoader::Qualcomm(QualcommBoot {
+        load_address: 0x0010_0000,
+        ram_size: 0x0010_0000,
+        flash_id: "NAND 64MiB",
+        window: 100,
+        unframed_max: 4096,
+    }),
+    download_id: UsbId::new(0x05c6, 0x9008),
+    unknown_command: UnknownCommand::CommandNotSupport,
+    ..ALCATEL_X020
+};
+
 /// Every profile, for `sim --help` and the page's virtual modem.
-pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020];
+pub const PROFILES: &[Profile] =
+    &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550];
 
 /// Sierra QDL boot-and-hold accepting the profile's Hello versions.
 fn qdl_device(p: &'static Profile) -> Box<dyn DownloadDevice> {
