@@ -312,3 +312,22 @@ fn a_late_dmss_ack_is_not_taken_for_the_parameter_reply() {
     assert!(logs.iter().any(|m| m.contains("late ACK skipped")), "{logs:?}");
     assert_flash_is_package(&sim, &update);
 }
+
+#[test]
+fn a_garbled_model_is_asked_again_and_a_lost_qcdmg_ok_does_not_stop_the_switch() {
+    // Every answer of the AT phase in turn, garbled and then lost: a garbled +CGMM is
+    // asked again instead of refusing the package as another model's, and a lost OK to
+    // AT$QCDMG (the port speaks DIAG all the same) goes on to the 3A.
+    let update = update_for(&ZTE_MF626, 20_000);
+    for nth in 0..24 {
+        for fault in [Fault::CorruptToHost { nth }, Fault::DropToHost { nth }] {
+            let sim = Sim::new(&ZTE_MF626);
+            sim.set_faults(FaultPlan::new().with(fault.clone()));
+            let (result, _) = run(&sim, &update, Journal::default());
+            if let Err(failure) = result {
+                assert!(!matches!(failure.error, FlashError::WrongProduct(_)), "{fault:?}: {failure}");
+                assert!(!matches!(failure.stage, Stage::EnterDownload), "{fault:?}: {failure}");
+            }
+        }
+    }
+}

@@ -317,9 +317,17 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
     family: &FamilyFacts,
     track: &mut Track,
 ) -> Result<NormalSide, FlashError> {
-    let identity = at.identify().await?;
+    let mut identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
-    check_product(&(family.fit)(target, &identity), at.observer())?;
+    let mut fit = (family.fit)(target, &identity);
+    if fit.outcome == Outcome::Fail {
+        // AT replies carry no checksum: a reply garbled on the way reads as another
+        // model. Ask once more before refusing the firmware.
+        at.log(Level::Warn, format!("The modem says it is a {}; asking again.", identity.model));
+        identity = at.identify().await?;
+        fit = (family.fit)(target, &identity);
+    }
+    check_product(&fit, at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
     let apns = at.apn_profiles().await?;
@@ -334,8 +342,13 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
             Err(e) => return Err(e.into()),
         },
         EnterDownload::AtThenDiag(command) => {
-            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1).
-            at.query(command, QUERY_TIMEOUT).await?;
+            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1). A
+            // lost OK leaves it speaking DIAG all the same: go on, the 3A tells.
+            match at.query(command, QUERY_TIMEOUT).await {
+                Ok(_) => {}
+                Err(AtError::Timeout { .. }) => at.log(Level::Warn, format!("No OK to {command}; trying DIAG anyway.")),
+                Err(e) => return Err(e.into()),
+            }
             let (mut port, mut observer) = at.into_parts();
             log_to(
                 &mut observer,

@@ -129,7 +129,17 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
             done += data.len() as u64;
             progress(done);
         }
-        self.expect_ack(Cmd::Go { addr: load_address }).await?;
+        match self.exchange(Cmd::Go { addr: load_address }).await? {
+            Reply::Ack => {}
+            // GO's ACK was lost and GO resent to the programmer it started, which
+            // answers an unknown command with LOG (0E) or ERROR (0D) (§4.1, §4.3).
+            Reply::Other(p) if matches!(p.first(), Some(0x0D | 0x0E)) => {
+                let message = "The programmer answers already: GO was carried out, its ACK lost.";
+                self.observer.on_event(&Event::Log(Level::Info, message.into()));
+            }
+            Reply::Nak(nak) => return Err(DmssError::Refused { cmd: Cmd::Go { addr: load_address }.name(), nak }),
+            other => return Err(unexpected(Cmd::Go { addr: load_address }, &other)),
+        }
         self.link.settle(PROGRAMMER_START).await?;
         Ok(())
     }
