@@ -61,6 +61,7 @@ fn every_bad_file_is_refused_with_a_sentence_in_bounded_memory_and_never_flashed
     for corpus in CORPORA {
         let files = (corpus.build)();
         assert!(files.len() > 50, "{}: a corpus of {} files is too small", corpus.family, files.len());
+        println!("{}: {} bad files", corpus.family, files.len());
         for file in files {
             let what = format!("{}, {}", corpus.family, file.what);
             let bytes = file.bytes.clone();

@@ -65,6 +65,12 @@ fn programmers() -> Vec<BadFile> {
         ),
         bad_hex("only the end-of-file record", ":00000001FF\n".into()),
         BadFile::naming("an empty programmer", with(PROGRAMMER, Vec::new()).zip(), "empty"),
+        BadFile::naming(
+            "a record running past 4 GiB",
+            with(PROGRAMMER, b":02000004FFFFFC\n:10FFF80000000000000000000000000000000000F9\n:00000001FF\n".to_vec())
+                .zip(),
+            "load address",
+        ),
         bad_hex("data 2 GiB apart", {
             let low = String::from_utf8(programmer_hex(LOAD_ADDRESS, &[1; 64])).expect("Intel HEX is text");
             let high = String::from_utf8(programmer_hex(0x8010_0000, &[2; 64])).expect("Intel HEX is text");
@@ -120,6 +126,9 @@ fn tables() -> Vec<BadFile> {
         BadFile::naming("an empty table", with("partition.mbn", Vec::new()).zip(), "partition.mbn"),
         BadFile::naming("a table over 512 bytes", with("partition.mbn", vec![0; MAX_LEN + 1]).zip(), "larger than 512"),
     ];
+    let mut zero = table.clone();
+    zero[16 + 16..16 + 20].copy_from_slice(&0u32.to_le_bytes()); // 0:QCSBL's size in KiB
+    corpus.push(BadFile::naming("a partition of 0 KiB", with("partition.mbn", zero).zip(), "0:QCSBL (0 KiB)"));
     for count in [0, 4, 17, 18, 0x0100_0000, u32::MAX] {
         corpus.push(BadFile::naming(format!("a table claiming {count} partitions"), patched(12, count), "partition"));
     }
