@@ -279,3 +279,21 @@ fn identify_tells_the_chipset_of_each_virtual_family() {
         assert_eq!((chipset.name.as_str(), chipset.from), (name, from), "{}", profile.name);
     }
 }
+
+#[test]
+fn a_lost_answer_to_a_read_is_asked_for_again() {
+    use modemflash_sim::{Fault, FaultPlan};
+    // The stick's bursts for the first command: its echo (0), then its answer (1).
+    let answer_lost = || {
+        let (sim, at) = pcui(Link::usb_high_speed());
+        sim.set_faults(FaultPlan::new().with(Fault::DropToHost { nth: 1 }));
+        at
+    };
+    let mut at = answer_lost();
+    assert_eq!(block_on(at.query_idempotent("AT+CGMI", QUERY_TIMEOUT)).unwrap(), ["huawei"]);
+    let (_, events) = at.into_parts();
+    assert!(events.iter().any(|e| matches!(e, Event::Log(_, m) if m.contains("asking again"))));
+    // A command that may not be repeated is not.
+    let result = block_on(answer_lost().query("AT+CGMI", QUERY_TIMEOUT));
+    assert!(matches!(result, Err(AtError::Timeout { .. })), "{result:?}");
+}
