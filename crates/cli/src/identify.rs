@@ -8,6 +8,7 @@ use clap::Args;
 use futures::executor::block_on;
 use modemflash_core::at::AtClient;
 use modemflash_core::device::catalogue::Mode;
+use modemflash_core::device::chipset::{self, Chipset, ChipsetSource};
 use modemflash_core::device::probe::{self, Identified};
 use modemflash_core::device::PortRole;
 use modemflash_core::protocol::diag::{self, ProbeState};
@@ -65,13 +66,20 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
             let (mut port, _) = at.into_parts();
             match block_on(diag::probe(&mut port)) {
                 Ok(state @ (ProbeState::DmssDownload | ProbeState::Diag | ProbeState::StreamingProgrammer)) => {
+                    let chipset = serial::usb_id(&args.port).and_then(chipset::of_usb_id);
                     if args.json {
-                        println!(
-                            "{}",
-                            serde_json::json!({ "port": args.port, "qualcomm": format!("{state:?}"), "describe": state.describe() })
-                        );
+                        let document = serde_json::json!({
+                            "port": args.port,
+                            "qualcomm": format!("{state:?}"),
+                            "describe": state.describe(),
+                            "chipset": chipset,
+                        });
+                        println!("{document}");
                     } else {
                         println!("{}: {}", args.port, state.describe());
+                        if let Some(chipset) = &chipset {
+                            println!("Chipset:       {}", chipset_label(chipset));
+                        }
                     }
                     ExitCode::SUCCESS
                 }
@@ -109,6 +117,9 @@ struct Report<'a> {
     hardware: Option<&'a str>,
     /// Dashboard / WebUI version (`^VERSION:EXTD`).
     dashboard: Option<&'a str>,
+    /// The chipset (`name`) and how it was told (`from`: `build-string`, `model`,
+    /// `usb-id`), where it can be known.
+    chipset: Option<Chipset>,
 }
 
 impl<'a> Report<'a> {
@@ -125,6 +136,7 @@ impl<'a> Report<'a> {
             imei: if show_imei { id.imei.clone() } else { id.masked_imei() },
             hardware: id.hardware.as_deref(),
             dashboard: id.version.as_ref().and_then(|v| v.dashboard()),
+            chipset: found.chipset(),
         }
     }
 }
@@ -138,6 +150,7 @@ impl std::fmt::Display for Report<'_> {
         writeln!(f, "IMEI:          {}", or_unknown(self.imei.as_deref()))?;
         writeln!(f, "Hardware:      {}", or_unknown(self.hardware))?;
         writeln!(f, "Dashboard:     {}", or_unknown(self.dashboard))?;
+        writeln!(f, "Chipset:       {}", self.chipset.as_ref().map_or("not known".to_string(), chipset_label))?;
         if let Some(usb) = &self.usb {
             match self.mode {
                 Some(mode) => writeln!(f, "USB id:        {usb} ({})", mode_label(mode))?,
@@ -146,6 +159,16 @@ impl std::fmt::Display for Report<'_> {
         }
         writeln!(f, "Answered on:   {}", self.role.label())
     }
+}
+
+/// `Qualcomm MDM9x30 (from the firmware's build string)`.
+fn chipset_label(chipset: &Chipset) -> String {
+    let from = match chipset.from {
+        ChipsetSource::BuildString => "the firmware's build string",
+        ChipsetSource::Model => "the model",
+        ChipsetSource::UsbId => "the USB id",
+    };
+    format!("{} (from {from})", chipset.name)
 }
 
 fn mode_label(mode: Mode) -> &'static str {

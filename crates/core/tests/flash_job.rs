@@ -167,14 +167,12 @@ fn a_damaged_file_is_refused_before_the_modem_is_touched() {
 }
 
 #[test]
-fn every_kind_of_bad_file_is_refused_before_the_modem_is_touched() {
-    let mut bad_files = vec![(
+fn a_file_with_a_flipped_bit_is_refused_before_the_modem_is_touched() {
+    // Every family's corpus of bad files goes through the flasher in bad_files.rs.
+    let bad_files = [(
         "flipped data bit".to_string(),
         stick_update(&E3372H, NEW_VERSION, 20_000).build_with_layout().with_flipped_bit(3, 10),
     )];
-    for (_, corpus) in modemflash_sim::image::bad::CORPORA {
-        bad_files.extend(corpus().into_iter().map(|f| (f.what, f.bytes)));
-    }
     for (what, file) in bad_files {
         let inspection = block_on(inspect(&mut file.as_slice(), &InspectOptions::default())).unwrap();
         let update = Update { file, inspection };

@@ -20,8 +20,8 @@ use modemflash_core::time::Instant;
 use crate::bootrom::{BootRom, Started, BOOT_ROM_ID, BOOT_ROM_PORTS};
 use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
-use crate::modem::{NormalMode, PdpContext};
-use crate::profile::Profile;
+use crate::modem::{NormalMode, PdpContext, ZteNv};
+use crate::profile::{Composition, Profile};
 
 /// How long the firmware takes to answer an AT command.
 const AT_REPLY_DELAY: Duration = Duration::from_millis(2);
@@ -105,6 +105,10 @@ pub struct VirtualDongle {
     revision: String,
     /// Settings that survive a reboot (NV), until a firmware update clears them.
     apns: Vec<PdpContext>,
+    /// ZTE `AT+ZCDRUN` flags (NV, kept by firmware updates).
+    zte: ZteNv,
+    /// The composition normal mode enumerated with.
+    composition: Composition,
     /// Partitions written in download mode, by partition code.
     flash: BTreeMap<u32, Vec<u8>>,
     /// The NV area no firmware file carries: IMEI, calibration. Only an erasing boot
@@ -128,13 +132,21 @@ impl VirtualDongle {
         let apns = NormalMode::factory_apns(profile);
         VirtualDongle {
             profile,
-            mode: Mode::Normal(NormalMode::new(profile, revision.clone(), apns.clone())),
+            mode: Mode::Normal(NormalMode::new(
+                profile,
+                profile.normal_ports,
+                revision.clone(),
+                apns.clone(),
+                ZteNv::FACTORY,
+            )),
             generation: 0,
             next_urc: Instant::ZERO + URC_PERIOD,
             transition: None,
             download_flag: false,
             revision,
             apns,
+            zte: ZteNv::FACTORY,
+            composition: Composition { id: profile.normal_id, ports: profile.normal_ports },
             flash: BTreeMap::new(),
             nvram: factory_nvram(profile),
             bricked: false,
@@ -187,7 +199,7 @@ impl VirtualDongle {
     /// The USB id it shows now (`None` while off the bus).
     pub fn usb_id(&self) -> Option<UsbId> {
         match self.mode {
-            Mode::Normal(_) => Some(self.profile.normal_id),
+            Mode::Normal(_) => Some(self.composition.id),
             Mode::Download(_) => Some(self.profile.download_id),
             Mode::BootRom(_) => Some(BOOT_ROM_ID),
             Mode::Absent => None,
@@ -197,7 +209,7 @@ impl VirtualDongle {
     /// Its serial interfaces now, by interface number.
     pub fn ports(&self) -> &'static [(u8, PortRole)] {
         match self.mode {
-            Mode::Normal(_) => self.profile.normal_ports,
+            Mode::Normal(_) => self.composition.ports,
             Mode::Download(_) => self.profile.download_ports,
             Mode::BootRom(_) => BOOT_ROM_PORTS,
             Mode::Absent => &[],
@@ -208,6 +220,14 @@ impl VirtualDongle {
     /// generation is gone.
     pub fn generation(&self) -> u32 {
         self.generation
+    }
+
+    /// ZTE `AT+ZCDRUN` flags as stored now.
+    pub fn zte(&self) -> ZteNv {
+        match &self.mode {
+            Mode::Normal(m) => m.zte(),
+            _ => self.zte,
+        }
     }
 
     /// The firmware version normal mode reports.
@@ -377,6 +397,7 @@ impl VirtualDongle {
     fn leave_bus(&mut self) {
         if let Mode::Normal(m) = &self.mode {
             self.apns = m.apns().to_vec();
+            self.zte = m.zte();
         }
         if self.present() {
             self.generation += 1;
@@ -397,7 +418,12 @@ impl VirtualDongle {
                     self.apns.clear();
                 }
                 self.next_urc = now + URC_PERIOD;
-                Mode::Normal(NormalMode::new(self.profile, self.revision.clone(), self.apns.clone()))
+                self.composition = match self.profile.zcdrun {
+                    Some(download) if self.zte.download_composition => download,
+                    _ => Composition { id: self.profile.normal_id, ports: self.profile.normal_ports },
+                };
+                let ports = self.composition.ports;
+                Mode::Normal(NormalMode::new(self.profile, ports, self.revision.clone(), self.apns.clone(), self.zte))
             }
         };
     }

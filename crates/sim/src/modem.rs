@@ -32,6 +32,21 @@ pub struct PdpContext {
     pub apn: String,
 }
 
+/// ZTE's `AT+ZCDRUN` settings, kept in NV across restarts (specs/qualcomm-dload.md
+/// §5.1): the firmware keeps them as flag files (AUTORUN.FLG, NODOWNLOAD.FLG).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZteNv {
+    /// The CD-ROM's autorun (`=8` off, `=9` on).
+    pub autorun: bool,
+    /// The download composition 19d2:0016 from the next power-up on (`=E` on, `=F` off).
+    pub download_composition: bool,
+}
+
+impl ZteNv {
+    /// As the stick leaves the factory: autorun on, the normal composition.
+    pub const FACTORY: ZteNv = ZteNv { autorun: true, download_composition: false };
+}
+
 /// What the firmware sends back for some received bytes.
 #[derive(Debug, Default)]
 pub struct Received {
@@ -74,21 +89,33 @@ pub struct NormalMode {
     urcs_enabled: bool,
     replies: u32,
     rssi: u8,
+    zte: ZteNv,
 }
 
 impl NormalMode {
     /// Fresh from power-on: echo on, `+CMEE=0`, URCs on, running firmware `revision`
-    /// with the APN profiles stored in `apns`.
-    pub fn new(profile: &'static Profile, revision: String, apns: Vec<PdpContext>) -> Self {
-        let channels = profile
-            .normal_ports
+    /// with the APN profiles stored in `apns` and the ZTE settings `zte`, on the serial
+    /// interfaces `ports` of the composition it enumerated with.
+    pub fn new(
+        profile: &'static Profile,
+        ports: &'static [(u8, PortRole)],
+        revision: String,
+        apns: Vec<PdpContext>,
+        zte: ZteNv,
+    ) -> Self {
+        let channels = ports
             .iter()
             .map(|&(iface, role)| {
                 let diag = (role == PortRole::Diag && profile.is_qualcomm()).then(DiagPort::default);
                 (iface, Channel { role, line: Vec::new(), overflow: false, echo: true, cmee: 0, diag })
             })
             .collect();
-        NormalMode { profile, revision, channels, apns, urcs_enabled: true, replies: 0, rssi: 17 }
+        NormalMode { profile, revision, channels, apns, urcs_enabled: true, replies: 0, rssi: 17, zte }
+    }
+
+    /// The ZTE settings as stored.
+    pub fn zte(&self) -> ZteNv {
+        self.zte
     }
 
     /// The APN profiles a stick of `profile` ships with.
@@ -331,11 +358,38 @@ impl NormalMode {
                 _ => Outcome::Cme(50),
             };
         }
+        if let Some(v) = cmd.strip_prefix("+ZCDRUN=").filter(|_| self.profile.zcdrun.is_some()) {
+            return self.zcdrun(v);
+        }
         if cmd.starts_with("+CGDCONT=") && !cmd.ends_with('?') {
             // Keep the APN's case: parse the original text, not the upper-cased one.
             return self.set_context(&original["+CGDCONT=".len()..]);
         }
         self.unknown()
+    }
+
+    /// ZTE `AT+ZCDRUN=<op>` (specs/qualcomm-dload.md §5.1): `8`/`9` turn the CD-ROM's
+    /// autorun off/on, `4` reports it; `E`/`F` select the download composition or the
+    /// normal one from the next power-up on (a replug: nothing changes now), `G` reports
+    /// which. The spec gives no reply text; these lines follow the "… result(0:FAIL
+    /// 1:SUCCESS):1" wording of published captures [inferred].
+    fn zcdrun(&mut self, op: &str) -> Outcome {
+        let line = match op {
+            "8" | "9" => {
+                self.zte.autorun = op == "9";
+                let verb = if self.zte.autorun { "Open" } else { "Close" };
+                format!("{verb} autorun state result(0:FAIL 1:SUCCESS):1")
+            }
+            "4" => format!("Autorun state result(0:DISABLE 1:ENABLE):{}", u8::from(self.zte.autorun)),
+            "E" | "F" => {
+                self.zte.download_composition = op == "E";
+                let verb = if self.zte.download_composition { "Enter" } else { "Quit" };
+                format!("{verb} download mode result(0:FAIL 1:SUCCESS):1")
+            }
+            "G" => format!("Download mode state result(0:NO 1:YES):{}", u8::from(self.zte.download_composition)),
+            _ => return Outcome::Error,
+        };
+        Outcome::Ok(vec![line])
     }
 
     /// The reply to a command this firmware does not know (at-commands.md §1.1).

@@ -51,6 +51,21 @@ pub struct QualcommBoot {
     pub unframed_max: u32,
 }
 
+/// A USB composition: the id a stick enumerates with and its serial interfaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Composition {
+    /// The USB id.
+    pub id: UsbId,
+    /// Serial interfaces by interface number.
+    pub ports: &'static [(u8, PortRole)],
+}
+
+/// ZTE's download composition 19d2:0016, "DIAG + AT, no CD" (specs/qualcomm-dload.md
+/// §5.1, §6). The interface numbers are not in the spec: DIAG first, then AT
+/// [inferred].
+pub const ZTE_DOWNLOAD_COMPOSITION: Composition =
+    Composition { id: UsbId::new(0x19d2, 0x0016), ports: &[(0, PortRole::Diag), (1, PortRole::Pcui)] };
+
 /// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signing {
@@ -111,6 +126,10 @@ pub struct Profile {
     pub apns: &'static [(u8, &'static str, &'static str)],
     /// Reply to unknown commands.
     pub unknown_command: UnknownCommand,
+    /// ZTE `AT+ZCDRUN` (specs/qualcomm-dload.md §5.1, at-commands.md §6.2): the
+    /// composition `=E` selects from the next power-up on, until `=F`; `None` where the
+    /// firmware does not know the command.
+    pub zcdrun: Option<Composition>,
 }
 
 /// Huawei E3372h-153 with stick (modem/NDIS) firmware: the most common Balong V7R22 stick.
@@ -136,6 +155,7 @@ pub const E3372H: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
 };
 
 /// The public-key hash the signed virtual stick trusts (synthetic, not a Huawei key).
@@ -174,6 +194,7 @@ pub const MC7455: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IPV4V6", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
 };
 
 /// An older, Gobi-2000-class Sierra module that speaks only QDL version 5 (§9 step 4),
@@ -221,6 +242,7 @@ pub const ZTE_MF626: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: Some(ZTE_DOWNLOAD_COMPOSITION),
 };
 
 /// Alcatel X020-like HSPA stick (Longcheer firmware, 1c9e:6061, specs/qualcomm-dload.md
@@ -255,10 +277,65 @@ pub const ALCATEL_X020: Profile = Profile {
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
+};
+
+/// Novatel HSPA stick (Qualcomm MSM, specs/qualcomm-dload.md §5.3): normal id 1410:4400
+/// (one of the ids usb_modeswitch switches 1410:5010 to), AT on the modem port and a DM
+/// port. The spec only presumes the DMSS + streaming path for these sticks; the port
+/// layout, the programmer's chipset and the generic Qualcomm download id are
+/// [inferred].
+pub const NOVATEL_MC950D: Profile = Profile {
+    name: "novatel-mc950d",
+    description:
+        "Novatel MC950D-like HSPA stick (Qualcomm): AT on the modem port, DM port, DMSS download, streaming programmer",
+    manufacturer: "Novatel Wireless Incorporated",
+    model: "MC950D",
+    revision: "Q6085BDRAGONFLY_V108 [2008-06-05 13:47:00]",
+    imei: "012345678901237",
+    imsi: Some("001010123456789"),
+    hardware: "1.0",
+    dashboard: "",
+    build_date: "Jun 05 2008, 13:47:00",
+    normal_id: UsbId::new(0x1410, 0x4400),
+    normal_ports: &[(0, PortRole::Pcui), (1, PortRole::Diag)],
+    download_id: UsbId::new(0x05c6, 0x9008),
+    ..ALCATEL_X020
+};
+
+/// Huawei E1550, a Qualcomm-era stick with firmware 11.x (specs/qualcomm-dload.md §5.4):
+/// not Balong, so no `^GODLOAD`; `AT$QCDMG` then DIAG `3A` into DMSS. Normal id 12d1:1001
+/// (a usb_modeswitch target of 12d1:1446, huawei-balong.md §13.3); older Huawei firmware
+/// answers unknown commands `COMMAND NOT SUPPORT` (at-commands.md §1.1). Port layout and
+/// the download id (the generic Qualcomm one) are [inferred].
+pub const HUAWEI_E1550: Profile = Profile {
+    name: "huawei-e1550",
+    description: "Huawei E1550 (Qualcomm era, firmware 11.x): AT + DIAG port, AT$QCDMG + 3A into DMSS download",
+    manufacturer: "huawei",
+    model: "E1550",
+    revision: "11.608.13.02.00",
+    imei: "353000000123450",
+    imsi: Some("001010123456789"),
+    hardware: "CD1E1550M",
+    dashboard: "",
+    build_date: "Sep 21 2009, 16:02:11",
+    normal_id: UsbId::new(0x12d1, 0x1001),
+    normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    boot_loader: BootLoader::Qualcomm(QualcommBoot {
+        load_address: 0x0010_0000,
+        ram_size: 0x0010_0000,
+        flash_id: "NAND 64MiB",
+        window: 100,
+        unframed_max: 4096,
+    }),
+    download_id: UsbId::new(0x05c6, 0x9008),
+    unknown_command: UnknownCommand::CommandNotSupport,
+    ..ALCATEL_X020
 };
 
 /// Every profile, for `sim --help` and the page's virtual modem.
-pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020];
+pub const PROFILES: &[Profile] =
+    &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550];
 
 /// Sierra QDL boot-and-hold accepting the profile's Hello versions.
 fn qdl_device(p: &'static Profile) -> Box<dyn DownloadDevice> {

@@ -255,6 +255,9 @@ fn describe_report(port: &str, report: &Report) -> String {
     let apns = |profiles: &[modemflash_core::at::settings::ApnProfile]| {
         profiles.iter().map(|p| format!("{} ({})", p.cid, p.apn)).collect::<Vec<_>>().join(", ")
     };
+    if report.left_download_composition {
+        let _ = writeln!(out, "USB:       {}", modemflash_core::flasher::LEFT_DOWNLOAD_COMPOSITION);
+    }
     let _ = match (report.backed_up.len(), report.restored.len()) {
         _ if report.old_version.is_none() => {
             writeln!(out, "Settings:  the modem started in update mode, so there were no settings to back up.")

@@ -66,6 +66,14 @@ pub const ENTRIES: &[Entry] = &[
         ports: &[(0, PortRole::BootRom)],
     },
     Entry {
+        id: UsbId::new(0x12d1, 0x1001),
+        products: "Huawei E1550, E169 (Qualcomm era, firmware 11.x)",
+        mode: Mode::Normal,
+        // usb_modeswitch's target of 12d1:1446 (huawei-balong.md §13.3); the
+        // interface roles follow the Balong sticks' order [inferred].
+        ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    },
+    Entry {
         id: UsbId::new(0x1199, 0x9071),
         products: "Sierra Wireless MC7455, MC7430 (9X30)",
         mode: Mode::Normal,
@@ -106,9 +114,11 @@ pub const ENTRIES: &[Entry] = &[
     },
     Entry {
         id: UsbId::new(0x19d2, 0x0016),
-        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT",
+        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT, no modem port",
         mode: Mode::Normal,
-        ports: &[],
+        // DIAG + AT (specs/qualcomm-dload.md §5.1); the interface numbers are not
+        // published: DIAG first, then AT [inferred].
+        ports: &[(0, PortRole::Diag), (1, PortRole::Pcui)],
     },
     Entry {
         id: UsbId::new(0x19d2, 0x0076),
@@ -145,7 +155,9 @@ pub const ENTRIES: &[Entry] = &[
         id: UsbId::new(0x1410, 0x4400),
         products: "Novatel HSPA sticks (Qualcomm)",
         mode: Mode::Normal,
-        ports: &[],
+        // AT on the modem port, then the DM port (`AT$NWDMAT=1` would make it AT too,
+        // at-commands.md §6.5) [inferred].
+        ports: &[(0, PortRole::Pcui), (1, PortRole::Diag)],
     },
     Entry {
         id: UsbId::new(0x1410, 0x7030),

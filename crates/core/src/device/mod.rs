@@ -4,6 +4,7 @@
 //! speaks and, in AT mode, who the modem is.
 
 pub mod catalogue;
+pub mod chipset;
 pub mod probe;
 
 use core::fmt;

@@ -33,6 +33,7 @@ pub use stage::Stage;
 
 use crate::at::identity::Identity;
 use crate::at::settings::ApnProfile;
+use crate::at::zte;
 use crate::at::{AtClient, AtError, QUERY_TIMEOUT};
 use crate::device::catalogue::{self, Mode};
 use crate::device::probe::{self, IdentifyError};
@@ -79,6 +80,10 @@ pub struct Job<'a, S> {
     pub usb: Option<UsbId>,
 }
 
+/// What a person reads when the stick was sent `AT+ZCDRUN=F`.
+pub const LEFT_DOWNLOAD_COMPOSITION: &str = "The stick was in ZTE's download composition (19d2:0016, no modem \
+     port); sent AT+ZCDRUN=F. Unplug it and plug it in again to get its modem port back.";
+
 /// What a finished job did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -94,6 +99,9 @@ pub struct Report {
     pub written: Vec<String>,
     /// Partitions skipped because an earlier run had written them.
     pub resumed: Vec<String>,
+    /// The stick was in ZTE's download composition (19d2:0016, no modem port) and was
+    /// sent `AT+ZCDRUN=F`: after a replug it is a modem again (at::zte).
+    pub left_download_composition: bool,
 }
 
 /// Where the job is, and what it has done to the modem.
@@ -208,6 +216,7 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             restored: Vec::new(),
             written: Vec::new(),
             resumed: Vec::new(),
+            left_download_composition: false,
         };
         let mut total_written = 0;
         let of = plan.partitions.len();
@@ -282,6 +291,17 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             track.enter(Stage::RestoreSettings, at.observer());
             report.restored = restore_apns(&mut at, &saved_apns).await?;
         }
+        if zte::is_download_composition(job.usb) {
+            // The update is done whatever this answers: a refusal only leaves the stick
+            // as it came.
+            match zte::leave_download_composition(&mut at).await {
+                Ok(()) => {
+                    report.left_download_composition = true;
+                    at.log(Level::Info, LEFT_DOWNLOAD_COMPOSITION.into());
+                }
+                Err(e) => at.log(Level::Warn, format!("The stick stays in ZTE's download composition: {e}.")),
+            }
+        }
         Ok(report)
     }
 
@@ -297,9 +317,17 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
     family: &FamilyFacts,
     track: &mut Track,
 ) -> Result<NormalSide, FlashError> {
-    let identity = at.identify().await?;
+    let mut identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
-    check_product(&(family.fit)(target, &identity), at.observer())?;
+    let mut fit = (family.fit)(target, &identity);
+    if fit.outcome == Outcome::Fail {
+        // AT replies carry no checksum: a reply garbled on the way reads as another
+        // model. Ask once more before refusing the firmware.
+        at.log(Level::Warn, format!("The modem says it is a {}; asking again.", identity.model));
+        identity = at.identify().await?;
+        fit = (family.fit)(target, &identity);
+    }
+    check_product(&fit, at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
     let apns = at.apn_profiles().await?;
@@ -314,8 +342,13 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
             Err(e) => return Err(e.into()),
         },
         EnterDownload::AtThenDiag(command) => {
-            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1).
-            at.query(command, QUERY_TIMEOUT).await?;
+            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1). A
+            // lost OK leaves it speaking DIAG all the same: go on, the 3A tells.
+            match at.query(command, QUERY_TIMEOUT).await {
+                Ok(_) => {}
+                Err(AtError::Timeout { .. }) => at.log(Level::Warn, format!("No OK to {command}; trying DIAG anyway.")),
+                Err(e) => return Err(e.into()),
+            }
             let (mut port, mut observer) = at.into_parts();
             log_to(
                 &mut observer,

@@ -49,6 +49,21 @@ impl QualcommPackage {
         self
     }
 
+    /// The package with its manifest rewritten to `change`d content and every file's
+    /// current SHA-256, as `modemflash pack` would write it.
+    pub fn resealed(self, change: impl FnOnce(&mut Manifest)) -> Self {
+        let text = self.file(MANIFEST_NAME).expect("a built package has a manifest");
+        let mut manifest = Manifest::parse(text).expect("a built package's manifest reads");
+        change(&mut manifest);
+        manifest.files = self
+            .files
+            .iter()
+            .filter(|(n, _)| n != MANIFEST_NAME)
+            .map(|(n, b)| (n.clone(), hex(&Sha256::digest(b))))
+            .collect();
+        self.with_file(MANIFEST_NAME, manifest.to_json().into_bytes())
+    }
+
     /// The package as one `.zip` file (deflated entries, no folder inside).
     pub fn zip(&self) -> Vec<u8> {
         use std::io::Write;
