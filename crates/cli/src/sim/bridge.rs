@@ -2,6 +2,9 @@
 //! stdin/stdout, for the browser tests' test-only `navigator.serial` (DESIGN.md "Testing").
 //!
 //! The protocol is listed in `sim --help`. Each output line is flushed as it is written.
+//! `ready` and `connected` also list every USB interface with its class, and `control`
+//! sends a control request to the device, for the browser tests' test-only
+//! `navigator.usb` (a dongle in CD-ROM mode has no serial interface, only storage).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -9,7 +12,9 @@ use std::os::fd::{AsFd, AsRawFd};
 
 use core::time::Duration;
 
+use modemflash_core::device::mode_switch::ControlRequest;
 use modemflash_core::device::PortRole;
+use modemflash_sim::zero_cd::ControlOutcome;
 use modemflash_sim::Sim;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +23,7 @@ use super::driver::{self, HostEnd, HostInput, HostOp};
 /// Serves every interface of `sim` until stdin ends.
 pub fn serve(sim: &Sim) -> io::Result<()> {
     let mut bridge = Bridge { ports: sim.ports(), pending: Vec::new() };
-    let ready = Output::Ready { usb: usb_of(sim), ports: port_list(bridge.ports) };
+    let ready = Output::Ready { usb: usb_of(sim), ports: port_list(bridge.ports), interfaces: interface_list(sim) };
     let served = emit(&ready).and_then(|()| driver::serve(sim, &mut bridge));
     match served {
         // The harness went away without closing stdin first: nothing left to serve.
@@ -32,14 +37,16 @@ pub fn serve(sim: &Sim) -> io::Result<()> {
 #[derive(Debug, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 enum Output {
-    /// First line: the dongle's USB id and serial interfaces.
-    Ready { usb: String, ports: Vec<PortEntry> },
+    /// First line: the dongle's USB id, serial interfaces and all USB interfaces.
+    Ready { usb: String, ports: Vec<PortEntry>, interfaces: Vec<InterfaceEntry> },
     /// Bytes the dongle sent on `interface`, in hex.
     Data { interface: u8, data: String },
     /// The dongle left the bus (mode switch, reboot, unplug): every port is gone.
     Disconnected,
-    /// The dongle is back on the bus, with this USB id and these ports.
-    Connected { usb: String, ports: Vec<PortEntry> },
+    /// The dongle is back on the bus, with this USB id, these ports and interfaces.
+    Connected { usb: String, ports: Vec<PortEntry>, interfaces: Vec<InterfaceEntry> },
+    /// How the device answered a `control` request: `ack` or `stall`.
+    Control { outcome: &'static str },
     /// An input line that was not understood; the bridge carries on.
     Error { message: String },
 }
@@ -48,6 +55,12 @@ enum Output {
 struct PortEntry {
     interface: u8,
     role: PortRole,
+}
+
+#[derive(Debug, Serialize)]
+struct InterfaceEntry {
+    interface: u8,
+    class: u8,
 }
 
 /// A line the bridge reads.
@@ -60,6 +73,8 @@ enum Input {
     Unplug,
     /// The dongle is plugged in again; it enumerates seconds later.
     Replug,
+    /// A control request to the device (no data stage).
+    Control { request_type: u8, request: u8, value: u16, index: u16 },
 }
 
 struct Bridge {
@@ -86,6 +101,9 @@ impl Bridge {
                 Err("the virtual dongle is plugged in; unplug it first".to_string())
             }
             Input::Replug => Ok(HostOp::Replug),
+            Input::Control { request_type, request, value, index } => {
+                Ok(HostOp::Control(ControlRequest { request_type, request, value, index }))
+            }
         }
     }
 }
@@ -137,13 +155,25 @@ impl HostEnd for Bridge {
 
     fn connected(&mut self, sim: &Sim) -> io::Result<()> {
         self.ports = sim.ports();
-        emit(&Output::Connected { usb: usb_of(sim), ports: port_list(self.ports) })
+        emit(&Output::Connected { usb: usb_of(sim), ports: port_list(self.ports), interfaces: interface_list(sim) })
+    }
+
+    fn control_done(&mut self, outcome: ControlOutcome) -> io::Result<()> {
+        let outcome = match outcome {
+            ControlOutcome::Ack => "ack",
+            ControlOutcome::Stall => "stall",
+        };
+        emit(&Output::Control { outcome })
     }
 }
 
 /// `vid:pid`, or empty while the dongle is off the bus.
 fn usb_of(sim: &Sim) -> String {
     sim.usb_id().map(|u| u.to_string()).unwrap_or_default()
+}
+
+fn interface_list(sim: &Sim) -> Vec<InterfaceEntry> {
+    sim.inspect(|d| d.interfaces()).into_iter().map(|(interface, class)| InterfaceEntry { interface, class }).collect()
 }
 
 fn port_list(ports: &[(u8, PortRole)]) -> Vec<PortEntry> {
@@ -196,10 +226,11 @@ mod tests {
         let ready = Output::Ready {
             usb: "12d1:1506".into(),
             ports: port_list(&[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)]),
+            interfaces: interface_list(&Sim::new(&modemflash_sim::profile::E3372H)),
         };
         assert_eq!(
             serde_json::to_string(&ready).unwrap(),
-            r#"{"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},{"interface":1,"role":"diag"},{"interface":2,"role":"pcui"}]}"#
+            r#"{"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},{"interface":1,"role":"diag"},{"interface":2,"role":"pcui"}],"interfaces":[{"interface":0,"class":255},{"interface":1,"class":255},{"interface":2,"class":255}]}"#
         );
     }
 
@@ -227,10 +258,27 @@ mod tests {
     #[test]
     fn reenumeration_events_have_the_documented_shape() {
         assert_eq!(serde_json::to_string(&Output::Disconnected).unwrap(), r#"{"event":"disconnected"}"#);
-        let back = Output::Connected { usb: "12d1:1c05".into(), ports: port_list(&[(2, PortRole::Download)]) };
+        let back = Output::Connected {
+            usb: "12d1:1c05".into(),
+            ports: port_list(&[(2, PortRole::Download)]),
+            interfaces: vec![InterfaceEntry { interface: 2, class: 0xff }],
+        };
         assert_eq!(
             serde_json::to_string(&back).unwrap(),
-            r#"{"event":"connected","usb":"12d1:1c05","ports":[{"interface":2,"role":"download"}]}"#
+            r#"{"event":"connected","usb":"12d1:1c05","ports":[{"interface":2,"role":"download"}],"interfaces":[{"interface":2,"class":255}]}"#
+        );
+    }
+
+    #[test]
+    fn control_requests_are_ops_and_their_outcome_is_reported() {
+        let cd = Bridge { ports: &[], pending: Vec::new() };
+        assert_eq!(
+            cd.parse(br#"{"op":"control","request_type":0,"request":3,"value":1,"index":0}"#),
+            Ok(HostOp::Control(modemflash_core::device::mode_switch::HUAWEI_MODE))
+        );
+        assert_eq!(
+            serde_json::to_string(&Output::Control { outcome: "stall" }).unwrap(),
+            r#"{"event":"control","outcome":"stall"}"#
         );
     }
 }
