@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod detect;
 pub mod driver;
+pub mod interface;
 pub mod mode_switch;
 pub mod probe;
 
