@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod job_view;
 pub mod outcome_view;
 pub mod session;
+pub mod usb_view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -28,6 +29,8 @@ pub mod platform;
 pub mod tr;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
+#[cfg(target_arch = "wasm32")]
+pub mod usb_steps;
 #[cfg(target_arch = "wasm32")]
 pub mod wizard;
 

@@ -28,7 +28,8 @@ pub struct Support {
 pub enum SupportProblem {
     /// Served over plain http from another host: the serial API is hidden.
     InsecureContext,
-    /// The browser has no Web Serial (Firefox without the add-on gate, Safari, iOS).
+    /// The browser has neither Web Serial nor WebUSB (Firefox without the add-on gate,
+    /// Safari, iOS). Without Web Serial alone, WebUSB is the way in (`usb_view`).
     NoWebSerial,
 }
 
@@ -37,7 +38,7 @@ impl Support {
     pub fn problem(&self) -> Option<SupportProblem> {
         if !self.secure_context {
             Some(SupportProblem::InsecureContext)
-        } else if !self.web_serial {
+        } else if !self.web_serial && !self.web_usb {
             Some(SupportProblem::NoWebSerial)
         } else {
             None
@@ -68,6 +69,8 @@ impl SupportProblem {
 pub enum Via {
     /// A real modem through Web Serial.
     WebSerial,
+    /// A real modem through WebUSB.
+    WebUsb,
     /// The built-in virtual modem.
     Virtual,
 }
@@ -249,7 +252,7 @@ mod tests {
     fn insecure_context_is_reported_before_missing_api() {
         let s = Support { web_serial: false, web_usb: false, secure_context: false };
         assert_eq!(s.problem(), Some(SupportProblem::InsecureContext));
-        let s = Support { web_serial: false, web_usb: true, secure_context: true };
+        let s = Support { web_serial: false, web_usb: false, secure_context: true };
         assert_eq!(s.problem(), Some(SupportProblem::NoWebSerial));
         let advice = crate::i18n::Lang::En.catalog().get(SupportProblem::NoWebSerial.advice());
         assert!(advice.contains("Chrome"), "{advice}");

@@ -108,6 +108,17 @@ pub enum OpenError {
     Port(PortError),
 }
 
+impl core::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            OpenError::CdRom => f.write_str("the modem is still a virtual CD-ROM (CD-ROM mode)"),
+            OpenError::NoInterface => f.write_str("the device has no modem interface with bulk endpoints"),
+            OpenError::Claim(e) => e.fmt(f),
+            OpenError::Port(e) => e.fmt(f),
+        }
+    }
+}
+
 /// Sends a control request to the device (recipient device: no interface claimed,
 /// §3.2). `Ok(false)` when the device stalls it.
 pub async fn send_control(device: &UsbDevice, request: ControlRequest) -> Result<bool, PortError> {
