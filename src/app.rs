@@ -38,7 +38,7 @@ use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
 use crate::transport::web_usb::WebUsbPort;
-use crate::usb_steps::{connect_usb, switch_to_modem, UsbConnected};
+use crate::usb_steps::{connect_usb, select_usb_again, switch_to_modem, UsbConnected};
 use crate::usb_view::{SwitchState, UsbFinding};
 use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
 
@@ -210,7 +210,20 @@ pub fn App() -> impl IntoView {
         match next {
             Some(NextStep::Resume | NextStep::Retry) => {
                 // A real modem comes back with another id: ask for it again first.
-                if let Some(Connection::Serial { .. }) = connection.get_value() {
+                let over_usb = matches!(connection.get_value(), Some(Connection::Usb { .. }));
+                if over_usb {
+                    spawn_local(async move {
+                        match select_usb_again(&huawei_filters()).await {
+                            Some((device, usb, role)) => {
+                                connection.set_value(Some(Connection::Usb { device, usb, role }));
+                                phase.set(JobPhase::Confirming);
+                            }
+                            None => {
+                                push_log(log, LogLine::info("No modem was chosen; the update can be resumed later."))
+                            }
+                        }
+                    });
+                } else if let Some(Connection::Serial { .. }) = connection.get_value() {
                     spawn_local(async move {
                         match web_serial::request_port(&huawei_filters()).await {
                             Ok(port) => {
@@ -344,8 +357,14 @@ async fn run_update(
                 Err(e) => return Err(open_failure(e.to_string())),
             };
             // Back in modem mode the stick's serial ports belong to the OS driver, so the
-            // flasher finds it again through Web Serial (specs/web-platform.md §9.4).
-            let connector = ModemConnector::Serial(WebConnector::new(prompt));
+            // flasher finds it again through Web Serial where there is one
+            // (specs/web-platform.md §9.4); without it (Android) over USB.
+            let web_connector = if crate::transport::support().web_serial {
+                WebConnector::new(prompt)
+            } else {
+                WebConnector::over_usb(prompt)
+            };
+            let connector = ModemConnector::Serial(web_connector);
             flash(connector, ModemPort::Usb(port), inspection, blob, Some(usb), job, log).await
         }
         Connection::Virtual(sim) => {

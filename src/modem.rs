@@ -80,7 +80,7 @@ impl Port for ModemPort {
 
 /// How the wizard finds the modem again after a restart.
 pub enum ModemConnector {
-    /// Asks the person to select the real modem again.
+    /// Asks the person to select the real modem again (through Web Serial or WebUSB).
     Serial(WebConnector),
     /// Waits for the virtual modem, at a real stick's pace.
     Paced(PacedConnector),
@@ -91,7 +91,7 @@ impl Connector for ModemConnector {
 
     async fn reconnect(&mut self, wanted: &Reconnect) -> Result<ModemPort, ConnectError> {
         match self {
-            ModemConnector::Serial(c) => c.reconnect(wanted).await.map(ModemPort::Serial),
+            ModemConnector::Serial(c) => c.reconnect(wanted).await,
             ModemConnector::Paced(c) => c.reconnect(wanted).await.map(ModemPort::Paced),
         }
     }

@@ -2,8 +2,8 @@
 //! events. Pure and native-tested; components only render it.
 
 use modemflash_core::at::AtError;
-use modemflash_core::device::catalogue;
 use modemflash_core::device::probe::{Identified, IdentifyError};
+use modemflash_core::device::{catalogue, detect};
 use modemflash_core::device::{UsbId, Vendor};
 use modemflash_core::event::{Direction, Event, Level};
 
@@ -116,10 +116,16 @@ impl DeviceView {
     }
 }
 
-/// `12d1:1506 (Huawei, normal mode)`.
+/// `12d1:1506 (Huawei, normal mode)`, for a port that answered: a serial port is never
+/// a CD-ROM, which matters for ids the E220 keeps in both modes (huawei-balong.md §13.3).
 pub fn describe_usb(id: UsbId) -> String {
+    describe_usb_in(id, detect::mode(id, &[detect::VENDOR_SPECIFIC]))
+}
+
+/// `12d1:1003 (Huawei, CD-ROM mode)`: the id and the mode it was found in.
+pub fn describe_usb_in(id: UsbId, mode: Option<catalogue::Mode>) -> String {
     let vendor = id.vendor().map(Vendor::name);
-    let mode = catalogue::lookup(id).next().map(|e| match e.mode {
+    let mode = mode.map(|mode| match mode {
         catalogue::Mode::ZeroCd => "CD-ROM mode",
         catalogue::Mode::Normal => "normal mode",
         catalogue::Mode::Download => "download mode",

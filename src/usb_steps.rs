@@ -9,7 +9,7 @@ use web_sys::UsbDevice;
 use crate::modem::ModemPort;
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
 use crate::tr::Tr;
-use crate::transport::web_serial::RequestError;
+use crate::transport::web_serial::{Filter, RequestError};
 use crate::transport::web_usb::{self, OpenError, WebUsbPort};
 use crate::usb_view::CdRomView;
 use crate::wizard::{identify_on, push_log};
@@ -27,7 +27,8 @@ pub enum UsbConnected {
 /// release. A CD-ROM-mode dongle is reported instead of claimed.
 pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     let screen = |screen| UsbConnected::Modem { screen, device: None };
-    let device = match web_usb::request_device(&chooser_vendor_ids()).await {
+    let vendors: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
+    let device = match web_usb::request_device(&vendors).await {
         Ok(device) => device,
         Err(RequestError::Cancelled) => return screen(Screen::ChooserCancelled),
         Err(RequestError::Failed(what)) => {
@@ -39,12 +40,7 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     let mode = detect::mode(id, &classes);
     push_log(log, LogLine::info(format!("USB device {id}, interface classes {classes:02x?}: {mode:?}.")));
     let cd_rom = |device| UsbConnected::CdRom { device, view: CdRomView::new(id, web_usb::host_os()) };
-    let role = match mode {
-        Some(Mode::ZeroCd) => return cd_rom(device),
-        Some(Mode::Download) => PortRole::Download,
-        Some(Mode::BootRom) => PortRole::BootRom,
-        Some(Mode::Normal) | None => PortRole::Pcui,
-    };
+    let Some(role) = role_in(mode) else { return cd_rom(device) };
     let port = match WebUsbPort::open(device.clone(), role).await {
         Ok(port) => port,
         Err(OpenError::CdRom) => return cd_rom(device),
@@ -67,6 +63,26 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     port.close().await;
     let device = screen.device_ready().then_some((device, id, role));
     UsbConnected::Modem { screen, device }
+}
+
+/// The interface to claim in `mode`; `None` in CD-ROM mode, which has none.
+fn role_in(mode: Option<Mode>) -> Option<PortRole> {
+    match mode {
+        Some(Mode::ZeroCd) => None,
+        Some(Mode::Download) => Some(PortRole::Download),
+        Some(Mode::BootRom) => Some(PortRole::BootRom),
+        Some(Mode::Normal) | None => Some(PortRole::Pcui),
+    }
+}
+
+/// Asks for the modem again over USB (to resume an update: it came back with another
+/// id, and another id needs another grant, specs/web-platform.md §4).
+pub async fn select_usb_again(filters: &[Filter]) -> Option<(UsbDevice, UsbId, PortRole)> {
+    let device = web_usb::request_device(filters).await.ok()?;
+    let id = web_usb::usb_id_of(&device);
+    let classes: Vec<u8> = web_usb::interfaces_of(&device).iter().map(|i| i.class).collect();
+    let role = role_in(detect::mode(id, &classes))?;
+    Some((device, id, role))
 }
 
 /// Sends the dongle's switch request (a device-recipient control request, no claim):

@@ -5,7 +5,7 @@
 use modemflash_core::device::driver::HostOs;
 use modemflash_core::device::{catalogue, mode_switch, UsbId};
 
-use crate::session::{describe_usb, Support};
+use crate::session::{describe_usb_in, Support};
 
 impl Support {
     /// Why "Connect over USB" cannot be used, as a translation key.
@@ -44,7 +44,7 @@ impl CdRomView {
     /// The view of a CD-ROM-mode dongle showing `id`, on `os`.
     pub fn new(id: UsbId, os: HostOs) -> Self {
         CdRomView {
-            usb: describe_usb(id),
+            usb: describe_usb_in(id, Some(catalogue::Mode::ZeroCd)),
             products: catalogue::lookup(id).next().map(|e| e.products),
             can_switch: mode_switch::lookup(id).and_then(|s| s.method.control_request()).is_some(),
             os,

@@ -28,7 +28,7 @@ use web_sys::{
 };
 
 use super::dom_error;
-use super::web_serial::RequestError;
+use super::web_serial::{Filter, RequestError};
 use crate::platform::now_ms;
 
 /// Bytes asked for per `transferIn`: a multiple of every packet size, large enough for
@@ -39,14 +39,18 @@ const READ_SIZE: u32 = 16 * 1024;
 /// nothing for this long is not coming back to it.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Shows the browser's USB chooser, filtered to these vendor ids.
-pub async fn request_device(vendor_ids: &[u16]) -> Result<UsbDevice, RequestError> {
+/// Shows the browser's USB chooser, filtered to `filters` (vendor ids, and product ids
+/// where only one product will do).
+pub async fn request_device(filters: &[Filter]) -> Result<UsbDevice, RequestError> {
     let usb = web_sys::window().ok_or(RequestError::Failed("no window".into()))?.navigator().usb();
-    let filters: Vec<UsbDeviceFilter> = vendor_ids
+    let filters: Vec<UsbDeviceFilter> = filters
         .iter()
-        .map(|&vid| {
+        .map(|&(vid, pid)| {
             let f = UsbDeviceFilter::new();
             f.set_vendor_id(vid);
+            if let Some(pid) = pid {
+                f.set_product_id(pid);
+            }
             f
         })
         .collect();
@@ -54,6 +58,13 @@ pub async fn request_device(vendor_ids: &[u16]) -> Result<UsbDevice, RequestErro
         (name, _) if name == "NotFoundError" => RequestError::Cancelled,
         (name, message) => RequestError::Failed(format!("{name}: {message}")),
     })
+}
+
+/// The devices the page was granted earlier that show one of `ids` now (§3.2, §4).
+pub async fn granted(ids: &[UsbId]) -> Vec<UsbDevice> {
+    let Some(usb) = web_sys::window().map(|w| w.navigator().usb()) else { return Vec::new() };
+    let Ok(devices) = usb.get_devices().await else { return Vec::new() };
+    devices.iter().filter(|d| ids.contains(&usb_id_of(d))).collect()
 }
 
 /// The device's USB id.

@@ -28,6 +28,14 @@ export class WizardPage {
     this.done = page.getByTestId('done');
     this.stopped = page.getByTestId('stopped');
     this.language = page.getByTestId('language');
+    this.connectUsbButton = page.getByTestId('connect-usb');
+    this.usbReason = page.getByTestId('usb-reason');
+    this.usbFallback = page.getByTestId('usb-fallback');
+    this.cdRom = page.getByTestId('cd-rom');
+    this.switchMode = page.getByTestId('switch-mode');
+    this.switchStatus = page.getByTestId('switch-status');
+    this.failed = page.getByTestId('failed');
+    this.inDownloadMode = page.getByTestId('in-download-mode');
   }
 
   /** Chooses a firmware file from disk and waits for its verdict. */
@@ -54,6 +62,11 @@ export class WizardPage {
   /** What the fake Web Serial recorded: requestPort filters, opens, writes, closes. */
   serialLog() {
     return this.page.evaluate(() => window.__mfLog);
+  }
+
+  /** What the fake WebUSB recorded: requestDevice filters, claims, transfers, control requests. */
+  usbLog() {
+    return this.page.evaluate(() => window.__mfUsbLog);
   }
 }
 

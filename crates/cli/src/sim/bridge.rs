@@ -9,11 +9,15 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd};
+use std::path::Path;
 
 use core::time::Duration;
 
+use futures::executor::block_on;
 use modemflash_core::device::mode_switch::ControlRequest;
 use modemflash_core::device::PortRole;
+use modemflash_core::image::{inspect, InspectOptions};
+use modemflash_sim::image::expected::expected_flash;
 use modemflash_sim::zero_cd::ControlOutcome;
 use modemflash_sim::Sim;
 use serde::{Deserialize, Serialize};
@@ -47,6 +51,8 @@ enum Output {
     Connected { usb: String, ports: Vec<PortEntry>, interfaces: Vec<InterfaceEntry> },
     /// How the device answered a `control` request: `ack` or `stall`.
     Control { outcome: &'static str },
+    /// Whether the virtual flash holds every partition of a firmware file, byte for byte.
+    FlashCheck { exact: bool, partitions: usize, differing: Vec<u32>, error: Option<String> },
     /// An input line that was not understood; the bridge carries on.
     Error { message: String },
 }
@@ -75,6 +81,9 @@ enum Input {
     Replug,
     /// A control request to the device (no data stage).
     Control { request_type: u8, request: u8, value: u16, index: u16 },
+    /// Compares the virtual flash with what the firmware file at `file` must leave in it
+    /// (the browser tests' proof that an update wrote every byte).
+    CheckFlash { file: String },
 }
 
 struct Bridge {
@@ -104,6 +113,7 @@ impl Bridge {
             Input::Control { request_type, request, value, index } => {
                 Ok(HostOp::Control(ControlRequest { request_type, request, value, index }))
             }
+            Input::CheckFlash { file } => Ok(HostOp::CheckFlash(file.into())),
         }
     }
 }
@@ -158,6 +168,10 @@ impl HostEnd for Bridge {
         emit(&Output::Connected { usb: usb_of(sim), ports: port_list(self.ports), interfaces: interface_list(sim) })
     }
 
+    fn check_flash(&mut self, sim: &Sim, file: &Path) -> io::Result<()> {
+        emit(&flash_check(sim, file))
+    }
+
     fn control_done(&mut self, outcome: ControlOutcome) -> io::Result<()> {
         let outcome = match outcome {
             ControlOutcome::Ack => "ack",
@@ -170,6 +184,27 @@ impl HostEnd for Bridge {
 /// `vid:pid`, or empty while the dongle is off the bus.
 fn usb_of(sim: &Sim) -> String {
     sim.usb_id().map(|u| u.to_string()).unwrap_or_default()
+}
+
+/// The virtual flash against the partitions of the firmware at `file`.
+fn flash_check(sim: &Sim, file: &Path) -> Output {
+    let failed =
+        |error: String| Output::FlashCheck { exact: false, partitions: 0, differing: Vec::new(), error: Some(error) };
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(format!("cannot read {}: {e}", file.display())),
+    };
+    let expected = block_on(inspect(&mut bytes.as_slice(), &InspectOptions::default()))
+        .map_err(|e| e.to_string())
+        .and_then(|inspection| expected_flash(&inspection, &bytes).map_err(|e| e.to_string()));
+    let expected = match expected {
+        Ok(expected) => expected,
+        Err(e) => return failed(e),
+    };
+    let differing: Vec<u32> = sim.inspect(|d| {
+        expected.iter().filter(|(code, data)| d.flash().get(code) != Some(data)).map(|(code, _)| *code).collect()
+    });
+    Output::FlashCheck { exact: differing.is_empty(), partitions: expected.len(), differing, error: None }
 }
 
 fn interface_list(sim: &Sim) -> Vec<InterfaceEntry> {

@@ -8,6 +8,7 @@
 
 use std::io;
 use std::os::fd::BorrowedFd;
+use std::path::{Path, PathBuf};
 use std::time::Instant as WallInstant;
 
 use core::time::Duration;
@@ -47,6 +48,8 @@ pub enum HostOp {
     Replug,
     /// Sent a control request to the device.
     Control(ControlRequest),
+    /// Asked whether the virtual flash holds what this firmware file must leave in it.
+    CheckFlash(PathBuf),
 }
 
 /// One side of the wire a person or a test talks through.
@@ -68,6 +71,12 @@ pub trait HostEnd {
     /// requests; a pseudo-terminal has no endpoint 0, so the default ignores it.
     fn control_done(&mut self, outcome: ControlOutcome) -> io::Result<()> {
         let _ = outcome;
+        Ok(())
+    }
+
+    /// Answers a [`HostOp::CheckFlash`]; only the JSON bridge asks.
+    fn check_flash(&mut self, sim: &Sim, file: &Path) -> io::Result<()> {
+        let _ = (sim, file);
         Ok(())
     }
 }
@@ -102,6 +111,7 @@ pub fn serve(sim: &Sim, host: &mut impl HostEnd) -> io::Result<()> {
                         HostOp::Unplug => sim.unplug(),
                         HostOp::Replug => sim.replug(),
                         HostOp::Control(request) => host.control_done(sim.control(request))?,
+                        HostOp::CheckFlash(file) => host.check_flash(sim, &file)?,
                     }
                 }
             }

@@ -202,6 +202,8 @@ Bridge protocol (--bridge): one JSON document per line, data in lowercase hex.
   stdin       {"op":"control","request_type":0,"request":3,"value":1,"index":0}
                                                             a control request to the device
   stdout      {"event":"control","outcome":"ack"}           its answer: "ack", or "stall" when refused
+  stdin       {"op":"check-flash","file":"update.bin"}      does the virtual flash hold that file's partitions?
+  stdout      {"event":"flash-check","exact":true,"partitions":6,"differing":[],"error":null}
   stdout      {"event":"error","message":"..."}             for a line that was not understood
   The bridge stops at the end of stdin.
 
