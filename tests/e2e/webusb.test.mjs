@@ -123,7 +123,7 @@ test('without Web Serial the page says it connects over USB instead', { timeout:
   });
 });
 
-test('updates a stick in download mode through WebUSB bulk transfers', { timeout: 120_000 }, async () => {
+test('updates a stick in download mode through WebUSB bulk transfers', { timeout: 120_000 }, async (t) => {
   await withDongle('e3372h', ['--start-in', 'download'], {}, async (wizard, sim) => {
     await wizard.connectUsbButton.click();
     await wizard.inDownloadMode.waitFor();
@@ -158,5 +158,36 @@ test('updates a stick in download mode through WebUSB bulk transfers', { timeout
       if (w.bytes === 0) assert.equal(writes[i - 1].bytes % 512, 0, 'no ZLP after a short packet');
     });
     assert.ok(log.some((e) => e.op === 'releaseInterface' && e.interface === 2), 'the interface is released');
+    const bytes = writes.reduce((sum, w) => sum + w.bytes, 0);
+    t.diagnostic(`${writes.length} transferOut calls, ${bytes} bytes, ${writes.filter((w) => w.bytes === 0).length} zero-length packets`);
+  });
+});
+
+test('without Web Serial a whole update runs over USB, the restart included', { timeout: 120_000 }, async () => {
+  await withDongle('e3372h', ['--start-in', 'download'], { serial: { removeSerial: true } }, async (wizard, sim) => {
+    await wizard.connectUsbButton.click();
+    await wizard.inDownloadMode.waitFor();
+    await wizard.chooseFirmware(firmware);
+    await wizard.updateButton.click();
+    const restarted = sim.nextEvent('connected', 60_000);
+    await wizard.startUpdate.click();
+
+    // 12d1:1506 is a new id: the page asks for it through the USB chooser.
+    assert.equal((await restarted).usb, '12d1:1506');
+    await wizard.reconnect.waitFor({ timeout: 30_000 });
+    assert.match(await wizard.reconnect.textContent(), /12d1:1506/);
+    await wizard.screen('webusb-android-1-select-again');
+    await wizard.selectAgain.click();
+    await wizard.done.waitFor({ timeout: 60_000 });
+    assert.equal(await wizard.page.getByTestId('new-version').textContent(), NEW_VERSION);
+    await wizard.screen('webusb-android-2-done');
+    assert.equal((await sim.checkFlash(firmware)).exact, true);
+
+    const log = await wizard.usbLog();
+    const requests = log.filter((e) => e.op === 'requestDevice');
+    assert.equal(requests.length, 2, 'one chooser at the start, one after the restart');
+    assert.deepEqual(requests[1].filters, [{ vendorId: 0x12d1, productId: 0x1506 }]);
+    const claims = log.filter((e) => e.op === 'claimInterface').map((e) => `${e.interface}`);
+    assert.deepEqual(claims, ['2', '2', '2'], 'download port twice, then the AT port (PCUI, interface 2 of 12d1:1506)');
   });
 });

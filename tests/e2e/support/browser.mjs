@@ -62,15 +62,16 @@ export async function bridgeToSim(page, sim) {
   sim.onEvent((event) => {
     const forward = {
       data: () => page.evaluate(([i, hex]) => {
-        window.__mfDeliver(i, hex);
+        // Either fake may be absent (a browser without Web Serial or WebUSB).
+        window.__mfDeliver?.(i, hex);
         window.__mfUsbDeliver?.(i, hex);
       }, [event.interface, event.data]),
       disconnected: () => page.evaluate(() => {
-        window.__mfReenumerate(null, []);
+        window.__mfReenumerate?.(null, []);
         window.__mfUsbReenumerate?.(null, []);
       }),
       connected: () => page.evaluate(([usb, ports, interfaces]) => {
-        window.__mfReenumerate(usb, ports);
+        window.__mfReenumerate?.(usb, ports);
         window.__mfUsbReenumerate?.(usb, interfaces);
       }, [event.usb, event.ports, event.interfaces]),
     }[event.event];
