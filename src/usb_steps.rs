@@ -7,7 +7,7 @@ use modemflash_core::device::{detect, mode_switch, PortRole, UsbId};
 use web_sys::UsbDevice;
 
 use crate::modem::ModemPort;
-use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
+use crate::session::{chooser_vendor_ids, describe_usb_in, LogLine, Screen, Via};
 use crate::tr::Tr;
 use crate::transport::web_serial::{Filter, RequestError};
 use crate::transport::web_usb::{self, OpenError, WebUsbPort};
@@ -38,7 +38,7 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     let id = web_usb::usb_id_of(&device);
     let classes: Vec<u8> = web_usb::interfaces_of(&device).iter().map(|i| i.class).collect();
     let mode = detect::mode(id, &classes);
-    push_log(log, LogLine::info(format!("USB device {id}, interface classes {classes:02x?}: {mode:?}.")));
+    push_log(log, LogLine::info(format!("USB device {}.", describe_usb_in(id, mode))));
     let cd_rom = |device| UsbConnected::CdRom { device, view: CdRomView::new(id, web_usb::host_os()) };
     let Some(role) = role_in(mode) else { return cd_rom(device) };
     let port = match WebUsbPort::open(device.clone(), role).await {

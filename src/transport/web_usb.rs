@@ -278,7 +278,8 @@ impl WebUsbPort {
         if let (UsbTransferStatus::Stall, Some(claim)) = (status, &self.claim) {
             let _ = claim.device.clear_halt(direction, endpoint).await;
         }
-        PortError::Io(format!("the modem answered the transfer with {status:?} on endpoint {endpoint}"))
+        let status = if status == UsbTransferStatus::Stall { "a stall" } else { "babble" };
+        PortError::Io(format!("the modem answered the transfer with {status} on endpoint {endpoint}"))
     }
 }
 
