@@ -90,12 +90,14 @@ pub enum SwitchState {
 }
 
 impl SwitchState {
-    /// The status line's translation key, once something was sent.
-    pub fn message(self) -> Option<&'static str> {
+    /// The status line's translation key, once something was sent; a switched modem
+    /// is connected through Web Serial where the browser has it, else over USB.
+    pub fn message(self, web_serial: bool) -> Option<&'static str> {
         match self {
             SwitchState::NotSent => None,
             SwitchState::Sending => Some("cdrom.switching"),
-            SwitchState::Switched => Some("cdrom.switched"),
+            SwitchState::Switched if web_serial => Some("cdrom.switched"),
+            SwitchState::Switched => Some("cdrom.switched_usb"),
             SwitchState::Refused => Some("cdrom.refused"),
         }
     }
@@ -130,6 +132,14 @@ mod tests {
         let e3372h = CdRomView::new(UsbId::new(0x12d1, 0x1f01), HostOs::Windows);
         assert!(!e3372h.can_switch);
         assert_eq!(e3372h.os_advice(), "cdrom.windows");
+    }
+
+    #[test]
+    fn a_switched_modem_is_sent_to_the_way_in_this_browser_has() {
+        assert_eq!(SwitchState::NotSent.message(true), None);
+        assert_eq!(SwitchState::Switched.message(true), Some("cdrom.switched"));
+        let android = Lang::En.catalog().get(SwitchState::Switched.message(false).unwrap());
+        assert!(android.contains("Connect over USB"), "{android}");
     }
 
     #[test]

@@ -48,7 +48,13 @@ pub fn UsbConnectPanel(
             <p id="usb-reason" class="reason" data-testid="usb-reason">
                 {reason}
             </p>
-            {move || finding.get().map(|UsbFinding::CdRom { view, switch }| view! { <CdRomFinding view=view switch=switch on_switch=on_switch /> })}
+            {move || {
+                finding
+                    .get()
+                    .map(|UsbFinding::CdRom { view, switch }| {
+                        view! { <CdRomFinding view=view switch=switch web_serial=support.web_serial on_switch=on_switch /> }
+                    })
+            }}
         </section>
     }
 }
@@ -56,7 +62,7 @@ pub fn UsbConnectPanel(
 /// A dongle in CD-ROM mode: what it is, what the system must do, and the switch button
 /// when the page may send the request.
 #[component]
-fn CdRomFinding(view: CdRomView, switch: SwitchState, on_switch: Callback<()>) -> impl IntoView {
+fn CdRomFinding(view: CdRomView, switch: SwitchState, web_serial: bool, on_switch: Callback<()>) -> impl IntoView {
     let tr = Tr::get();
     let usb = view.usb.clone();
     let products = view.products.unwrap_or_default();
@@ -75,7 +81,7 @@ fn CdRomFinding(view: CdRomView, switch: SwitchState, on_switch: Callback<()>) -
                     </button>
                 </div>
             })}
-            {switch.message().map(|key| view! { <p class="next-step" role="status" data-testid="switch-status">{tr.t(key)}</p> })}
+            {switch.message(web_serial).map(|key| view! { <p class="next-step" role="status" data-testid="switch-status">{tr.t(key)}</p> })}
         </section>
     }
 }
