@@ -26,7 +26,7 @@ use super::driver::{self, HostEnd, HostInput, HostOp};
 
 /// Serves every interface of `sim` until stdin ends.
 pub fn serve(sim: &Sim) -> io::Result<()> {
-    let mut bridge = Bridge { ports: sim.ports(), pending: Vec::new() };
+    let mut bridge = Bridge { present: sim.usb_id().is_some(), ports: sim.ports(), pending: Vec::new() };
     let ready = Output::Ready { usb: usb_of(sim), ports: port_list(bridge.ports), interfaces: interface_list(sim) };
     let served = emit(&ready).and_then(|()| driver::serve(sim, &mut bridge));
     match served {
@@ -87,6 +87,8 @@ enum Input {
 }
 
 struct Bridge {
+    /// Whether the dongle is on the bus (a CD-ROM is, with no serial interface).
+    present: bool,
     /// The dongle's serial interfaces now (none while it is off the bus).
     ports: &'static [(u8, PortRole)],
     /// Input after the last complete line.
@@ -98,7 +100,7 @@ impl Bridge {
         let input: Input = serde_json::from_slice(line)
             .map_err(|e| format!("not a bridge command ({e}): {}", String::from_utf8_lossy(line)))?;
         match input {
-            Input::Write { interface, .. } if self.ports.is_empty() => {
+            Input::Write { interface, .. } if !self.present => {
                 Err(format!("the virtual dongle is off the bus: interface {interface} is gone"))
             }
             Input::Write { interface, .. } if !self.ports.iter().any(|(i, _)| *i == interface) => {
@@ -106,9 +108,7 @@ impl Bridge {
             }
             Input::Write { interface, data } => Ok(HostOp::Write { iface: interface, bytes: hex_decode(&data)? }),
             Input::Unplug => Ok(HostOp::Unplug),
-            Input::Replug if !self.ports.is_empty() => {
-                Err("the virtual dongle is plugged in; unplug it first".to_string())
-            }
+            Input::Replug if self.present => Err("the virtual dongle is plugged in; unplug it first".to_string()),
             Input::Replug => Ok(HostOp::Replug),
             Input::Control { request_type, request, value, index } => {
                 Ok(HostOp::Control(ControlRequest { request_type, request, value, index }))
@@ -144,6 +144,7 @@ impl HostEnd for Bridge {
                 Ok(op) => {
                     // An unplug takes effect at once: later lines see the ports gone.
                     if op == HostOp::Unplug {
+                        self.present = false;
                         self.ports = &[];
                     }
                     ops.push(op);
@@ -159,11 +160,13 @@ impl HostEnd for Bridge {
     }
 
     fn disconnected(&mut self) -> io::Result<()> {
+        self.present = false;
         self.ports = &[];
         emit(&Output::Disconnected)
     }
 
     fn connected(&mut self, sim: &Sim) -> io::Result<()> {
+        self.present = true;
         self.ports = sim.ports();
         emit(&Output::Connected { usb: usb_of(sim), ports: port_list(self.ports), interfaces: interface_list(sim) })
     }
@@ -271,7 +274,7 @@ mod tests {
 
     #[test]
     fn write_to_a_missing_interface_is_refused() {
-        let bridge = Bridge { ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
+        let bridge = Bridge { present: true, ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
         assert_eq!(
             bridge.parse(br#"{"op":"write","interface":2,"data":"41540d"}"#),
             Ok(HostOp::Write { iface: 2, bytes: b"AT\r".to_vec() })
@@ -282,10 +285,10 @@ mod tests {
 
     #[test]
     fn unplug_and_replug_are_ops_and_a_dongle_off_the_bus_takes_no_writes() {
-        let plugged = Bridge { ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
+        let plugged = Bridge { present: true, ports: &[(2, PortRole::Pcui)], pending: Vec::new() };
         assert_eq!(plugged.parse(br#"{"op":"unplug"}"#), Ok(HostOp::Unplug));
         assert!(plugged.parse(br#"{"op":"replug"}"#).unwrap_err().contains("unplug it first"));
-        let off = Bridge { ports: &[], pending: Vec::new() };
+        let off = Bridge { present: false, ports: &[], pending: Vec::new() };
         assert_eq!(off.parse(br#"{"op":"replug"}"#), Ok(HostOp::Replug));
         assert!(off.parse(br#"{"op":"write","interface":2,"data":"41"}"#).unwrap_err().contains("off the bus"));
     }
@@ -306,7 +309,12 @@ mod tests {
 
     #[test]
     fn control_requests_are_ops_and_their_outcome_is_reported() {
-        let cd = Bridge { ports: &[], pending: Vec::new() };
+        let cd = Bridge { present: true, ports: &[], pending: Vec::new() };
+        assert!(cd.parse(br#"{"op":"replug"}"#).unwrap_err().contains("unplug it first"), "a CD-ROM is plugged in");
+        assert!(cd
+            .parse(br#"{"op":"write","interface":0,"data":"55"}"#)
+            .unwrap_err()
+            .contains("no serial interface 0"));
         assert_eq!(
             cd.parse(br#"{"op":"control","request_type":0,"request":3,"value":1,"index":0}"#),
             Ok(HostOp::Control(modemflash_core::device::mode_switch::HUAWEI_MODE))
