@@ -12,7 +12,7 @@ use modemflash_core::image::Inspection;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, SerialPort};
+use web_sys::{Blob, SerialPort, UsbDevice};
 
 use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
@@ -27,6 +27,7 @@ use crate::components::outcome::Outcome;
 use crate::components::reconnect_prompt::ReconnectPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
+use crate::components::usb_connect::UsbConnectPanel;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
 use crate::firmware_view::FirmwareState;
 use crate::i18n::Lang;
@@ -38,13 +39,25 @@ use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
 use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
+use crate::transport::web_usb::WebUsbPort;
+use crate::usb_steps::{connect_usb, select_usb_again, switch_to_modem, UsbConnected};
+use crate::usb_view::{SwitchState, UsbFinding};
 use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
 
 /// The modem the wizard talks to between steps. Real ports stay closed between steps so
 /// nothing holds them.
 #[derive(Clone)]
 enum Connection {
-    Serial { port: SerialPort, usb: Option<UsbId> },
+    Serial {
+        port: SerialPort,
+        usb: Option<UsbId>,
+    },
+    /// A real modem over WebUSB: the device and the role of the interface to claim.
+    Usb {
+        device: UsbDevice,
+        usb: UsbId,
+        role: PortRole,
+    },
     Virtual(Sim),
 }
 
@@ -110,6 +123,40 @@ pub fn App() -> impl IntoView {
             let (next, conn) = connect_serial(log, tr).await;
             connection.set_value(conn);
             screen.set(next);
+        });
+    });
+    let usb_finding = RwSignal::new(None::<UsbFinding>);
+    let cd_rom = StoredValue::new_local(None::<UsbDevice>);
+    let on_connect_usb = Callback::new(move |()| {
+        screen.set(Screen::Identifying(Via::WebUsb));
+        usb_finding.set(None);
+        spawn_local(async move {
+            match connect_usb(log, tr).await {
+                UsbConnected::Modem { screen: next, device } => {
+                    connection.set_value(device.map(|(device, usb, role)| Connection::Usb { device, usb, role }));
+                    screen.set(next);
+                }
+                UsbConnected::CdRom { device, view } => {
+                    cd_rom.set_value(Some(device));
+                    usb_finding.set(Some(UsbFinding::CdRom { view, switch: SwitchState::NotSent }));
+                    screen.set(Screen::Start);
+                }
+            }
+        });
+    });
+    let set_switch = move |state: SwitchState| {
+        usb_finding.update(|f| {
+            if let Some(UsbFinding::CdRom { switch, .. }) = f {
+                *switch = state;
+            }
+        })
+    };
+    let on_switch = Callback::new(move |()| {
+        let Some(device) = cd_rom.get_value() else { return };
+        set_switch(SwitchState::Sending);
+        spawn_local(async move {
+            let switched = switch_to_modem(&device, log).await;
+            set_switch(if switched { SwitchState::Switched } else { SwitchState::Refused });
         });
     });
     let on_virtual = Callback::new(move |()| {
@@ -183,7 +230,20 @@ pub fn App() -> impl IntoView {
         match next {
             Some(NextStep::Resume | NextStep::Retry) => {
                 // A real modem comes back with another id: ask for it again first.
-                if let Some(Connection::Serial { .. }) = connection.get_value() {
+                let over_usb = matches!(connection.get_value(), Some(Connection::Usb { .. }));
+                if over_usb {
+                    spawn_local(async move {
+                        match select_usb_again(&huawei_filters()).await {
+                            Some((device, usb, role)) => {
+                                connection.set_value(Some(Connection::Usb { device, usb, role }));
+                                phase.set(JobPhase::Confirming);
+                            }
+                            None => {
+                                push_log(log, LogLine::info("No modem was chosen; the update can be resumed later."))
+                            }
+                        }
+                    });
+                } else if let Some(Connection::Serial { .. }) = connection.get_value() {
                     spawn_local(async move {
                         match web_serial::request_port(&huawei_filters()).await {
                             Ok(port) => {
@@ -223,6 +283,13 @@ pub fn App() -> impl IntoView {
         <main>
             <SupportBanner support=support />
             <ConnectPanel support=support busy=busy on_connect=on_connect on_virtual=on_virtual />
+            <UsbConnectPanel
+                support=support
+                busy=busy
+                finding=usb_finding
+                on_connect=on_connect_usb
+                on_switch=on_switch
+            />
             <div aria-live="polite" class="screen">
                 {move || match screen.get() {
                     Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
@@ -304,6 +371,22 @@ async fn run_update(
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
             flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await
+        }
+        Connection::Usb { device, usb, role } => {
+            let port = match WebUsbPort::open(device, role).await {
+                Ok(p) => p,
+                Err(e) => return Err(open_failure(e.to_string())),
+            };
+            // Back in modem mode the stick's serial ports belong to the OS driver, so the
+            // flasher finds it again through Web Serial where there is one
+            // (specs/web-platform.md §9.4); without it (Android) over USB.
+            let web_connector = if crate::transport::support().web_serial {
+                WebConnector::new(prompt)
+            } else {
+                WebConnector::over_usb(prompt)
+            };
+            let connector = ModemConnector::Serial(web_connector);
+            flash(connector, ModemPort::Usb(port), inspection, blob, Some(usb), job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();

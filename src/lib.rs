@@ -12,6 +12,7 @@ pub mod job_view;
 pub mod manifest_view;
 pub mod outcome_view;
 pub mod session;
+pub mod usb_view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -31,6 +32,8 @@ pub mod platform;
 pub mod tr;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
+#[cfg(target_arch = "wasm32")]
+pub mod usb_steps;
 #[cfg(target_arch = "wasm32")]
 pub mod wizard;
 

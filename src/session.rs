@@ -2,8 +2,8 @@
 //! events. Pure and native-tested; components only render it.
 
 use modemflash_core::at::AtError;
-use modemflash_core::device::catalogue;
 use modemflash_core::device::probe::{Identified, IdentifyError};
+use modemflash_core::device::{catalogue, detect};
 use modemflash_core::device::{UsbId, Vendor};
 use modemflash_core::event::{Direction, Event, Level};
 
@@ -28,7 +28,8 @@ pub struct Support {
 pub enum SupportProblem {
     /// Served over plain http from another host: the serial API is hidden.
     InsecureContext,
-    /// The browser has no Web Serial (Firefox without the add-on gate, Safari, iOS).
+    /// The browser has neither Web Serial nor WebUSB (Firefox without the add-on gate,
+    /// Safari, iOS). Without Web Serial alone, WebUSB is the way in (`usb_view`).
     NoWebSerial,
 }
 
@@ -37,7 +38,7 @@ impl Support {
     pub fn problem(&self) -> Option<SupportProblem> {
         if !self.secure_context {
             Some(SupportProblem::InsecureContext)
-        } else if !self.web_serial {
+        } else if !self.web_serial && !self.web_usb {
             Some(SupportProblem::NoWebSerial)
         } else {
             None
@@ -68,6 +69,8 @@ impl SupportProblem {
 pub enum Via {
     /// A real modem through Web Serial.
     WebSerial,
+    /// A real modem through WebUSB.
+    WebUsb,
     /// The built-in virtual modem.
     Virtual,
 }
@@ -113,10 +116,16 @@ impl DeviceView {
     }
 }
 
-/// `12d1:1506 (Huawei, normal mode)`.
+/// `12d1:1506 (Huawei, normal mode)`, for a port that answered: a serial port is never
+/// a CD-ROM, which matters for ids the E220 keeps in both modes (huawei-balong.md §13.3).
 pub fn describe_usb(id: UsbId) -> String {
+    describe_usb_in(id, detect::mode(id, &[detect::VENDOR_SPECIFIC]))
+}
+
+/// `12d1:1003 (Huawei, CD-ROM mode)`: the id and the mode it was found in.
+pub fn describe_usb_in(id: UsbId, mode: Option<catalogue::Mode>) -> String {
     let vendor = id.vendor().map(Vendor::name);
-    let mode = catalogue::lookup(id).next().map(|e| match e.mode {
+    let mode = mode.map(|mode| match mode {
         catalogue::Mode::ZeroCd => "CD-ROM mode",
         catalogue::Mode::Normal => "normal mode",
         catalogue::Mode::Download => "download mode",
@@ -249,7 +258,7 @@ mod tests {
     fn insecure_context_is_reported_before_missing_api() {
         let s = Support { web_serial: false, web_usb: false, secure_context: false };
         assert_eq!(s.problem(), Some(SupportProblem::InsecureContext));
-        let s = Support { web_serial: false, web_usb: true, secure_context: true };
+        let s = Support { web_serial: false, web_usb: false, secure_context: true };
         assert_eq!(s.problem(), Some(SupportProblem::NoWebSerial));
         let advice = crate::i18n::Lang::En.catalog().get(SupportProblem::NoWebSerial.advice());
         assert!(advice.contains("Chrome"), "{advice}");

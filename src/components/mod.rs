@@ -14,3 +14,4 @@ pub mod outcome;
 pub mod reconnect_prompt;
 pub mod support_banner;
 pub mod update_button;
+pub mod usb_connect;

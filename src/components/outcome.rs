@@ -15,6 +15,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
             <p class="status" role="status" data-testid="identifying">
                 {tr.t(match via {
                     Via::WebSerial => "outcome.identifying_serial",
+                    Via::WebUsb => "outcome.identifying_usb",
                     Via::Virtual => "outcome.identifying_virtual",
                 })}
             </p>
@@ -52,6 +53,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
                         {tr.t("outcome.cancelled_linux_after")}
                     </li>
                     <li>{tr.t("outcome.cancelled_windows")}</li>
+                    <li>{tr.t("outcome.cancelled_usb")}</li>
                 </ul>
                 <p>{tr.t("outcome.cancelled_again")}</p>
             </section>

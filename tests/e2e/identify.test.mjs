@@ -73,7 +73,7 @@ test('identifies the built-in virtual modem with one click', { timeout: 60_000 }
 });
 
 test('a browser without Web Serial is told which browsers work', { timeout: 60_000 }, async () => {
-  await withWizard({ serial: { removeSerial: true } }, async (wizard, { page }) => {
+  await withWizard({ serial: { removeSerial: true }, usb: { removeUsb: true } }, async (wizard, { page }) => {
     await wizard.open(server.url);
     assert.equal(await page.evaluate(() => 'serial' in navigator), false);
     await wizard.supportProblem.getByText('This browser cannot talk to USB modems').waitFor();

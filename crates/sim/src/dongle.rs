@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 use core::time::Duration;
 
+use modemflash_core::device::detect::VENDOR_SPECIFIC;
+use modemflash_core::device::mode_switch::{self, ControlRequest};
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::time::Instant;
 
@@ -22,6 +24,7 @@ use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
 use crate::modem::{NormalMode, PdpContext, ZteNv};
 use crate::profile::{Composition, Profile};
+use crate::zero_cd::{ControlOutcome, ZeroCd};
 
 /// How long the firmware takes to answer an AT command.
 const AT_REPLY_DELAY: Duration = Duration::from_millis(2);
@@ -47,6 +50,10 @@ const DOWNLOAD_BOOT: Duration = Duration::from_secs(3);
 /// From going away to enumerating in normal mode (the firmware boots).
 const NORMAL_BOOT: Duration = Duration::from_secs(8);
 
+/// From the switch message to the modem interfaces enumerating: the firmware already
+/// runs, only the USB personality changes [inferred: usb_modeswitch waits seconds].
+const MODE_SWITCH: Duration = Duration::from_secs(2);
+
 /// The marker a synthetic firmware image carries so the virtual stick can report the
 /// version it was flashed with: `MFSIM-VERSION:<revision>` followed by a NUL byte, in
 /// any partition. Real firmware carries its version inside its own images; this is the
@@ -71,6 +78,8 @@ enum Mode {
     Download(Box<dyn DownloadDevice>),
     /// The boot ROM's emergency port (huawei-balong.md §14).
     BootRom(BootRom),
+    /// A virtual CD-ROM, waiting for its switch message (huawei-balong.md §13.3).
+    ZeroCd(ZeroCd),
     /// Not on the bus: rebooting, re-enumerating or unplugged.
     Absent,
 }
@@ -87,6 +96,9 @@ enum Transition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Boot {
     Normal,
+    /// Modem mode right after the CD-ROM switch.
+    Switched,
+    ZeroCd(ZeroCd),
     Download,
     EmergencyPort,
 }
@@ -116,6 +128,8 @@ pub struct VirtualDongle {
     nvram: Vec<u8>,
     /// Its bootloader is broken: every power-up ends in the boot ROM until a loader runs.
     bricked: bool,
+    /// Its CD-ROM personality, when every power-up starts as a virtual CD-ROM.
+    zero_cd: Option<ZeroCd>,
     /// Whether anything was written since the last normal boot.
     flashed: bool,
     faults: FaultPlan,
@@ -150,6 +164,7 @@ impl VirtualDongle {
             flash: BTreeMap::new(),
             nvram: factory_nvram(profile),
             bricked: false,
+            zero_cd: None,
             flashed: false,
             faults: FaultPlan::new(),
             download_bytes: 0,
@@ -174,6 +189,17 @@ impl VirtualDongle {
         d.bricked = true;
         d.mode = Mode::BootRom(BootRom::new());
         d
+    }
+
+    /// A dongle that starts as a virtual CD-ROM at every power-up, with the CD-ROM id and
+    /// switch message of the row that leads to its modem id (huawei-balong.md §13.3);
+    /// `None` when the switch table knows no such row.
+    pub fn in_zero_cd(profile: &'static Profile) -> Option<Self> {
+        let cd = ZeroCd::new(mode_switch::leading_to(profile.normal_id)?);
+        let mut d = VirtualDongle::new(profile);
+        d.zero_cd = Some(cd);
+        d.mode = Mode::ZeroCd(cd);
+        Some(d)
     }
 
     /// Plans faults for this session.
@@ -202,6 +228,7 @@ impl VirtualDongle {
             Mode::Normal(_) => Some(self.composition.id),
             Mode::Download(_) => Some(self.profile.download_id),
             Mode::BootRom(_) => Some(BOOT_ROM_ID),
+            Mode::ZeroCd(cd) => Some(cd.usb_id()),
             Mode::Absent => None,
         }
     }
@@ -212,8 +239,35 @@ impl VirtualDongle {
             Mode::Normal(_) => self.composition.ports,
             Mode::Download(_) => self.profile.download_ports,
             Mode::BootRom(_) => BOOT_ROM_PORTS,
-            Mode::Absent => &[],
+            Mode::ZeroCd(_) | Mode::Absent => &[],
         }
+    }
+
+    /// Its USB interfaces now, `(number, class)`: the Mass Storage interface in CD-ROM
+    /// mode, vendor-specific serial interfaces otherwise.
+    pub fn interfaces(&self) -> Vec<(u8, u8)> {
+        match self.mode {
+            Mode::ZeroCd(_) => crate::zero_cd::INTERFACES.to_vec(),
+            _ => self.ports().iter().map(|&(i, _)| (i, VENDOR_SPECIFIC)).collect(),
+        }
+    }
+
+    /// A control request to the device at `now`. Only a CD-ROM personality's switch
+    /// request is understood (it then leaves the bus and comes back in modem mode); the
+    /// model answers no other request, so every other one stalls.
+    pub fn control(&mut self, request: ControlRequest, now: Instant) -> ControlOutcome {
+        let Mode::ZeroCd(cd) = self.mode else { return ControlOutcome::Stall };
+        let outcome = cd.control(request);
+        if outcome == ControlOutcome::Ack {
+            self.switch_to_modem(now);
+        }
+        outcome
+    }
+
+    /// Leaves CD-ROM mode: off the bus now, back with the modem interfaces soon.
+    fn switch_to_modem(&mut self, now: Instant) {
+        self.leave_bus();
+        self.transition = Some((now + MODE_SWITCH, Transition::Enumerate(Boot::Switched)));
     }
 
     /// Moves on every time the dongle leaves the bus; a port opened on an older
@@ -271,16 +325,22 @@ impl VirtualDongle {
 
     /// Plugs the dongle in at `now`: it enumerates in the mode its flags lead to.
     pub fn replug(&mut self, now: Instant) {
-        let boot = match (self.bricked, self.download_flag) {
-            (true, _) => Boot::EmergencyPort,
-            (false, true) => Boot::Download,
-            (false, false) => Boot::Normal,
+        let boot = match (self.bricked, self.download_flag, self.zero_cd) {
+            (true, _, _) => Boot::EmergencyPort,
+            (false, true, _) => Boot::Download,
+            (false, false, Some(cd)) => Boot::ZeroCd(cd),
+            (false, false, None) => Boot::Normal,
         };
         self.transition = Some((now + boot_time(boot), Transition::Enumerate(boot)));
     }
 
     /// Bytes that reached the device on `iface` at `now`.
     pub fn handle_input(&mut self, iface: u8, bytes: &[u8], now: Instant) -> Vec<Emission> {
+        if let Mode::ZeroCd(cd) = self.mode {
+            let Some(status) = cd.bulk_out(iface, bytes) else { return Vec::new() };
+            self.switch_to_modem(now);
+            return vec![Emission { iface, bytes: status, delay: Duration::ZERO }];
+        }
         if !self.ports().iter().any(|(i, _)| *i == iface) {
             return Vec::new();
         }
@@ -357,7 +417,7 @@ impl VirtualDongle {
                 }
                 out
             }
-            Mode::Absent => Vec::new(),
+            Mode::ZeroCd(_) | Mode::Absent => Vec::new(),
         }
     }
 
@@ -409,7 +469,8 @@ impl VirtualDongle {
         self.mode = match boot {
             Boot::Download => Mode::Download(self.profile.download_device()),
             Boot::EmergencyPort => Mode::BootRom(BootRom::new()),
-            Boot::Normal => {
+            Boot::ZeroCd(cd) => Mode::ZeroCd(cd),
+            Boot::Normal | Boot::Switched => {
                 if std::mem::take(&mut self.flashed) {
                     if let Some(v) = self.flashed_version() {
                         self.revision = v;
@@ -441,7 +502,8 @@ impl VirtualDongle {
 
 fn boot_time(boot: Boot) -> Duration {
     match boot {
-        Boot::Normal => NORMAL_BOOT,
+        Boot::Normal | Boot::ZeroCd(_) => NORMAL_BOOT,
+        Boot::Switched => MODE_SWITCH,
         Boot::Download | Boot::EmergencyPort => DOWNLOAD_BOOT,
     }
 }

@@ -25,6 +25,7 @@ pub mod port;
 pub mod profile;
 pub mod qdl;
 pub mod qualcomm;
+pub mod zero_cd;
 
 pub use connector::SimConnector;
 pub use dongle::VirtualDongle;

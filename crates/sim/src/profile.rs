@@ -333,9 +333,31 @@ pub const HUAWEI_E1550: Profile = Profile {
     ..ALCATEL_X020
 };
 
+/// Huawei E220 (Qualcomm MSM6280, firmware 11.x): a HuaweiMode stick that starts as a
+/// virtual CD-ROM at 12d1:1003 and keeps that id in modem mode (huawei-balong.md §13.3),
+/// for `sim --start-in zero-cd`. Its ports follow ModemManager's rule that interface 0
+/// is the modem port, the PCUI next [inferred]; its download mode is the generic Qualcomm
+/// one (qualcomm-dload.md §5.4) at the generic id [inferred: no public E220 download id].
+pub const E220: Profile = Profile {
+    name: "e220",
+    description: "Huawei E220 (Qualcomm MSM6280): starts as a CD-ROM that HuaweiMode (SET_FEATURE) switches",
+    manufacturer: "huawei",
+    model: "E220",
+    revision: "11.117.10.02.00",
+    imei: "353000000123458",
+    imsi: Some("001010123456789"),
+    hardware: "CD1E220M",
+    dashboard: "",
+    build_date: "Jan 24 2008, 10:04:13",
+    normal_id: UsbId::new(0x12d1, 0x1003),
+    normal_ports: &[(0, PortRole::Modem), (1, PortRole::Pcui)],
+    download_id: UsbId::new(0x05c6, 0x9008),
+    ..ZTE_MF626
+};
+
 /// Every profile, for `sim --help` and the page's virtual modem.
 pub const PROFILES: &[Profile] =
-    &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550];
+    &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550, E220];
 
 /// Sierra QDL boot-and-hold accepting the profile's Hello versions.
 fn qdl_device(p: &'static Profile) -> Box<dyn DownloadDevice> {

@@ -30,6 +30,14 @@ export class WizardPage {
     this.done = frame.getByTestId('done');
     this.stopped = frame.getByTestId('stopped');
     this.language = frame.getByTestId('language');
+    this.connectUsbButton = frame.getByTestId('connect-usb');
+    this.usbReason = frame.getByTestId('usb-reason');
+    this.usbFallback = frame.getByTestId('usb-fallback');
+    this.cdRom = frame.getByTestId('cd-rom');
+    this.switchMode = frame.getByTestId('switch-mode');
+    this.switchStatus = frame.getByTestId('switch-status');
+    this.failed = frame.getByTestId('failed');
+    this.inDownloadMode = frame.getByTestId('in-download-mode');
   }
 
   /** Chooses a firmware file from disk and waits for its verdict. */
@@ -56,6 +64,11 @@ export class WizardPage {
   /** What the fake Web Serial recorded: requestPort filters, opens, writes, closes. */
   serialLog() {
     return this.page.evaluate(() => window.__mfLog);
+  }
+
+  /** What the fake WebUSB recorded: requestDevice filters, claims, transfers, control requests. */
+  usbLog() {
+    return this.page.evaluate(() => window.__mfUsbLog);
   }
 }
 

@@ -70,6 +70,9 @@ enum StartMode {
     /// Download mode (Balong download mode, Sierra boot-and-hold): the download port
     /// only (`--pty` serves it).
     Download,
+    /// A virtual CD-ROM (ZeroCD) until its switch message arrives (`--bridge` only: the
+    /// switch is a USB request, not serial bytes).
+    ZeroCd,
 }
 
 /// The serial roles a dongle has in normal mode.
@@ -130,6 +133,18 @@ pub fn run(args: &SimArgs) -> ExitCode {
     let dongle = match args.start_in {
         StartMode::Normal => VirtualDongle::new(args.profile),
         StartMode::Download => VirtualDongle::in_download_mode(args.profile),
+        StartMode::ZeroCd => match VirtualDongle::in_zero_cd(args.profile) {
+            Some(dongle) if args.bridge => dongle,
+            Some(_) => {
+                return output::usage_error("--start-in zero-cd needs --bridge: a CD-ROM has no serial port", None)
+            }
+            None => {
+                return output::usage_error(
+                    format!("profile {} has no CD-ROM mode in the switch table", args.profile.name),
+                    None,
+                )
+            }
+        },
     };
     let sim = Sim::from_dongle(dongle, driver::REAL_TIME);
     if let Err(e) = stop::install() {
@@ -175,13 +190,20 @@ fn after_help() -> String {
     help.push_str(
         r#"
 Bridge protocol (--bridge): one JSON document per line, data in lowercase hex.
-  first line  {"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},...]}
+  first line  {"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},...],
+               "interfaces":[{"interface":0,"class":255},...]}  every USB interface and its class
   stdin       {"op":"write","interface":2,"data":"41540d"}
   stdin       {"op":"unplug"}  {"op":"replug"}               pull the dongle out, plug it in again
   stdout      {"event":"data","interface":2,"data":"..."}   whenever bytes become readable
   stdout      {"event":"disconnected"}                      it left the bus (mode switch, reboot, unplug)
   stdout      {"event":"connected","usb":"12d1:1c05","ports":[{"interface":2,"role":"download"}]}
                                                             it is back, with this USB id and these ports
+                                                            (and "interfaces", as in "ready")
+  stdin       {"op":"control","request_type":0,"request":3,"value":1,"index":0}
+                                                            a control request to the device
+  stdout      {"event":"control","outcome":"ack"}           its answer: "ack", or "stall" when refused
+  stdin       {"op":"check-flash","file":"update.bin"}      does the virtual flash hold that file's partitions?
+  stdout      {"event":"flash-check","exact":true,"partitions":6,"differing":[],"error":null}
   stdout      {"event":"error","message":"..."}             for a line that was not understood
   The bridge stops at the end of stdin.
 

@@ -41,6 +41,16 @@ pub struct Entry {
 /// decide: [`super::probe`] asks the port.
 pub const ENTRIES: &[Entry] = &[
     Entry { id: UsbId::new(0x12d1, 0x1f01), products: "Huawei E3372, E8372, E353", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1446), products: HUAWEI_E1550_CD, mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x14fe), products: "Huawei E352, E173s", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1c0b), products: "Huawei E173s", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1505), products: "Huawei EC156, E372u-8", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1f11), products: "Huawei K3773", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1da1), products: "Huawei ET8282, ET127", mode: Mode::ZeroCd, ports: &[] },
+    // HuaweiMode sticks keep their id after the switch; only the interface classes change
+    // (§13.3), so [`super::detect::mode`] reads the classes to tell the modes apart.
+    Entry { id: UsbId::new(0x12d1, 0x1001), products: "Huawei E169", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1003), products: "Huawei E220, E230, E270, E870", mode: Mode::ZeroCd, ports: &[] },
     Entry {
         id: UsbId::new(0x12d1, 0x1506),
         products: "Huawei E3372h, E3276, E3131 (stick firmware)",
@@ -172,6 +182,9 @@ pub const ENTRIES: &[Entry] = &[
         ports: &[(0, PortRole::Download)],
     },
 ];
+
+/// The E1550 generation's CD-ROM id, shared by many rebrands (§13.3).
+const HUAWEI_E1550_CD: &str = "Huawei E1550, E173, E1750 and rebrands";
 
 /// Sierra QDL ids of qcserial (specs/sierra-cwe-qdl.md §7.2).
 const SIERRA_QDL: &str = "Sierra Wireless modules in boot-and-hold (QDL)";
