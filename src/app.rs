@@ -66,6 +66,7 @@ impl Connection {
     fn usb(&self) -> Option<UsbId> {
         match self {
             Connection::Serial { usb, .. } => *usb,
+            Connection::Usb { usb, .. } => Some(*usb),
             Connection::Virtual(sim) => sim.usb_id(),
         }
     }
