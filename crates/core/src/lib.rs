@@ -14,5 +14,6 @@ pub mod flasher;
 pub mod framing;
 pub mod image;
 pub mod port;
+pub mod preflight;
 pub mod protocol;
 pub mod time;
