@@ -5,6 +5,7 @@
 //! from the engine's events, mapped to the user interface in one place
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
+pub mod doctor_view;
 pub mod embed;
 pub mod firmware_view;
 pub mod i18n;
