@@ -20,6 +20,8 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod demo;
 #[cfg(target_arch = "wasm32")]
+pub mod doctor;
+#[cfg(target_arch = "wasm32")]
 pub mod host;
 #[cfg(target_arch = "wasm32")]
 pub mod modem;

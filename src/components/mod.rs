@@ -10,6 +10,7 @@ pub mod job_result;
 pub mod language_switch;
 pub mod log_console;
 pub mod outcome;
+pub mod preflight;
 pub mod reconnect_prompt;
 pub mod support_banner;
 pub mod update_button;
