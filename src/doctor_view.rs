@@ -173,7 +173,7 @@ mod tests {
     fn facts(os: Os, findings: Vec<Finding>) -> Facts {
         Facts {
             os,
-            browser: Browser { web_serial: true, web_usb: true, secure_context: true },
+            browser: Browser { web_serial: true, secure_context: true },
             battery: None,
             route: Route::Real,
             findings,

@@ -27,7 +27,7 @@ pub const LOW_BATTERY: f32 = 0.20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
-    /// The browser has Web Serial (or at least WebUSB), §1.
+    /// The browser has Web Serial, §1.
     Browser,
     /// The page runs in a secure context, §2.
     SecureContext,
@@ -93,14 +93,11 @@ pub enum Because {
     UnknownDevice,
 }
 
-/// What the browser offers (§1: `"serial" in navigator`, `"usb" in navigator`,
-/// `isSecureContext`).
+/// What the browser offers (§1: `"serial" in navigator`, `isSecureContext`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Browser {
     /// Web Serial is there.
     pub web_serial: bool,
-    /// WebUSB is there.
-    pub web_usb: bool,
     /// The page is https or localhost.
     pub secure_context: bool,
 }
@@ -221,8 +218,8 @@ impl Facts {
         sighted.or(self.usb().filter(|&id| mode_of(id) == Some(Mode::ZeroCd)))
     }
 
-    /// §1: Web Serial is the route to modem ports; WebUSB alone reaches only the
-    /// interfaces no driver holds.
+    /// §1: Web Serial is the page's route to modem ports. (WebUSB alone reaches only the
+    /// interfaces no driver holds, and the page has no WebUSB transport yet.)
     fn browser_check(&self) -> Verdict {
         let fix = match self.os {
             Os::Ios => Fix::UseComputer,
@@ -232,7 +229,6 @@ impl Facts {
         match self.browser {
             b if !b.secure_context => Verdict::NotApplicable(Because::NeedsSecureContext),
             b if b.web_serial => Verdict::Ok,
-            b if b.web_usb => Verdict::Warning(fix),
             _ => Verdict::Blocker(fix),
         }
     }
