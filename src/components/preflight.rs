@@ -18,13 +18,12 @@ pub fn Preflight(
     on_run_checks: Callback<()>,
 ) -> impl IntoView {
     let tr = Tr::get();
-    let items = Memo::new(move |_| facts.with(checklist));
     view! {
         <section class="preflight" aria-labelledby="preflight-title" data-testid="preflight">
             <h2 id="preflight-title">{tr.t("doctor.title")}</h2>
             <p>{tr.t("doctor.intro")}</p>
             <ul role="list" class="checks">
-                {move || items.get().into_iter().map(|item| view! { <CheckItem item=item /> }).collect_view()}
+                {move || facts.with(checklist).into_iter().map(|item| check_item(tr, item)).collect_view()}
             </ul>
             <button data-testid="recheck" disabled=busy on:click=move |_| on_run_checks.run(())>
                 {tr.t("doctor.recheck")}
@@ -34,9 +33,7 @@ pub fn Preflight(
 }
 
 /// One check: its status as a word, its name, what it found or what to do.
-#[component]
-fn CheckItem(item: CheckView) -> impl IntoView {
-    let tr = Tr::get();
+fn check_item(tr: Tr, item: CheckView) -> impl IntoView {
     let CheckView { code, title, status, detail, params, commands } = item;
     let detail = move || {
         let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
