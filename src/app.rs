@@ -156,7 +156,7 @@ pub fn App() -> impl IntoView {
         phase.set(JobPhase::Running);
         spawn_local(async move {
             let blob: Blob = file.unchecked_into();
-            let result = run_update(conn, &inspection, blob, prompt, job, log).await;
+            let result = run_update(conn, &inspection, blob, prompt, job, log, doctor).await;
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
@@ -312,12 +312,17 @@ async fn run_update(
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
+    doctor: Doctor,
 ) -> Result<Report, Failure> {
     match conn {
         Connection::Serial { port, usb } => {
             let port = match WebSerialPort::open(port).await {
                 Ok(p) => p,
-                Err(e) => return Err(open_failure(e.to_string())),
+                Err(e) => {
+                    // Taken since the checks ran (ModemManager, another tab): the checklist says so.
+                    doctor.open_failed(&e);
+                    return Err(open_failure(e.to_string()));
+                }
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
             flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await

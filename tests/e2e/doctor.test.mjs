@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { serveDist } from './support/server.mjs';
 import { bridgeToSim } from './support/browser.mjs';
-import { SimBridge, serialConfig } from './support/sim-bridge.mjs';
+import os from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { SimBridge, MODEMFLASH_BIN, serialConfig } from './support/sim-bridge.mjs';
 import { withWizard } from './pages/wizard-page.mjs';
 
 const E3372H = { usbVendorId: 0x12d1, usbProductId: 0x1506 };
@@ -78,7 +81,7 @@ test('a port held by another program names ModemManager, and clears when it is l
       await wizard.screen('doctor-2-port-busy');
 
       // The other program lets go; the checks run again on the same port and pass.
-      await page.evaluate(() => window.__mfRelease(2));
+      await page.evaluate(() => window.__mfHold(2, false));
       await wizard.runChecks.click();
       await wizard.deviceCard.waitFor();
       await wizard.checkResult('port-free', 'ok');
@@ -231,6 +234,39 @@ test('a laptop on battery below 20 % is warned, without blocking', { timeout: 60
       assert.equal(await wizard.preflight.locator('li[data-status="blocker"]').count(), 0);
       assert.equal(await wizard.updateReason.textContent(), 'Choose a firmware file first.');
       await wizard.screen('doctor-9-low-battery');
+    });
+  } finally {
+    await sim.stop();
+  }
+});
+
+test('a port taken between the checks and the update stops it before writing, and the checklist says why', { timeout: 90_000 }, async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mf-fw-'));
+  const firmware = path.join(dir, 'E3372h-22.333.01.00.00.bin');
+  execFileSync(MODEMFLASH_BIN, ['sim', '--profile', 'e3372h', '--write-update', firmware, '--firmware-version', '22.333.01.00.00']);
+  const sim = await SimBridge.start('e3372h');
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await wizard.chooseFirmware(firmware);
+      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+      assert.equal(await wizard.updateButton.isDisabled(), false);
+
+      // ModemManager grabs the port while the person reads the confirmation.
+      await page.evaluate(() => window.__mfHold(2, true));
+      const written = (await wizard.serialLog()).filter((e) => e.op === 'write').length;
+      await wizard.updateButton.click();
+      await wizard.startUpdate.click();
+      await wizard.stopped.waitFor();
+      assert.match(await wizard.stopped.textContent(), /in use by another program/);
+      assert.match((await wizard.checkResult('port-free', 'blocker')).text, /usually ModemManager/);
+      await assertBlockedBy(wizard, 'Port free');
+      const writes = (await wizard.serialLog()).filter((e) => e.op === 'write');
+      assert.equal(writes.length, written, 'nothing reached the modem after the confirmation');
+      await wizard.screen('doctor-10-taken-before-the-update');
     });
   } finally {
     await sim.stop();

@@ -4,7 +4,7 @@
 //   page → test: window.__mfSimWrite(interface, hex)     (page.exposeBinding)
 //   test → page: window.__mfDeliver(interface, hex)
 //                window.__mfReenumerate(usb | null, ports) (the dongle left the bus / came back)
-//                window.__mfRelease(interface)   (the program holding a busy port let it go)
+//                window.__mfHold(interface, held) (another program takes the port / lets it go)
 // A port description may say `busy: true` (another program or tab holds it: open() fails
 // with Chromium's NetworkError "Failed to open serial port.") or `denied: true` (the
 // system refuses this user: SecurityError "Access denied.", web-platform.md §7.3).
@@ -102,8 +102,8 @@
     serial.dispatchEvent(new Event('connect'));
   };
 
-  window.__mfRelease = (iface) => {
-    for (const p of ports) if (p.desc.interface === iface) p.desc.busy = false;
+  window.__mfHold = (iface, held) => {
+    for (const p of ports) if (p.desc.interface === iface) p.desc.busy = held;
   };
 
   const allowedBy = (filters) => (p) =>
