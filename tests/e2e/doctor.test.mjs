@@ -272,3 +272,18 @@ test('a port taken between the checks and the update stops it before writing, an
     await sim.stop();
   }
 });
+
+test('a stick in its boot ROM is not in a mode the update starts from', { timeout: 60_000 }, async () => {
+  // Huawei's boot ROM (12d1:1443) waits for its own protocol: silent to AT and to DIAG.
+  const serial = { ports: [{ usbVendorId: 0x12d1, usbProductId: 0x1443, interface: 0 }], choose: 0 };
+  await withWizard({ serial }, async (wizard, { page }) => {
+    await page.exposeBinding('__mfSimWrite', () => {});
+    await wizard.open(server.url);
+    await wizard.connectButton.click();
+    const mode = await wizard.checkResult('mode', 'blocker');
+    assert.match(mode.text, /not in a mode the update can start from\. Unplug it, wait ten seconds/);
+    assert.match((await wizard.checkResult('port-answers', 'blocker')).text, /This port does not take commands/);
+    await assertBlockedBy(wizard, 'Modem mode');
+    await wizard.screen('doctor-11-boot-rom');
+  });
+});
