@@ -1,10 +1,12 @@
 // <modem-flash>: embeds the modemflash wizard in a vendor's page.
 //
 //   <script src="https://flash.example/modem-flash.js" defer></script>
-//   <modem-flash accent="#aa0000"></modem-flash>
+//   <modem-flash accent="#aa0000" manifest="firmware/manifest.json" public-key="…base64…"></modem-flash>
 //
 // It inserts an <iframe allow="serial; usb"> of the page this script came from, passes the
-// colour attributes (accent, accent-fg, bg, fg, card, border) as URL parameters, and
+// colour attributes (accent, accent-fg, bg, fg, card, border) as URL parameters, the
+// vendor's firmware manifest (docs/manifest.md; a relative address is taken from this page)
+// and the public key its signature must match as ?manifest=…&key=…, and
 // re-dispatches what the wizard posts as DOM events on the element:
 //   state    detail.state: start, identifying, identified, no-modem, confirming, updating, done, stopped
 //   progress detail.percent: 0–100, in steps of 10
@@ -21,6 +23,10 @@ class ModemFlash extends HTMLElement {
       const value = this.getAttribute(name);
       if (value) src.searchParams.set(name, value);
     }
+    const manifest = this.getAttribute('manifest');
+    if (manifest) src.searchParams.set('manifest', new URL(manifest, document.baseURI).href);
+    const key = this.getAttribute('public-key');
+    if (key) src.searchParams.set('key', key);
     this.frame = document.createElement('iframe');
     this.frame.src = src.href;
     this.frame.allow = 'serial; usb';

@@ -70,6 +70,24 @@ async function asset(request) {
   return response;
 }
 
+/**
+ * What the page asks to revalidate (`cache: 'no-cache'`: a vendor's manifest, its signature
+ * and the firmware it lists, which change under the same address): network first, and the
+ * copy kept from last time when offline.
+ */
+async function fresh(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone()).catch(() => {});
+    return response;
+  } catch (offline) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw offline;
+  }
+}
+
 /** The app's own page, with any query (`?accent=…` when embedded); not the demo vendor page. */
 function isApp(url) {
   return new URL(url).pathname === new URL(self.registration.scope).pathname;
@@ -82,5 +100,5 @@ self.addEventListener('fetch', (event) => {
     if (isApp(request.url)) event.respondWith(page(request));
     return;
   }
-  event.respondWith(asset(request));
+  event.respondWith(request.cache === 'no-cache' ? fresh(request) : asset(request));
 });

@@ -23,6 +23,7 @@ use crate::components::flash_progress::FlashProgress;
 use crate::components::job_result::{UpdateDone, UpdateStopped};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
+use crate::components::manifest_panel::ManifestPanel;
 use crate::components::outcome::Outcome;
 use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
@@ -33,6 +34,7 @@ use crate::doctor::Doctor;
 use crate::firmware_view::FirmwareState;
 use crate::i18n::Lang;
 use crate::job_view::JobView;
+use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
@@ -49,6 +51,16 @@ enum Connection {
     Virtual(Sim),
 }
 
+impl Connection {
+    /// The USB id of the modem's port.
+    fn usb(&self) -> Option<UsbId> {
+        match self {
+            Connection::Serial { usb, .. } => *usb,
+            Connection::Virtual(sim) => sim.usb_id(),
+        }
+    }
+}
+
 /// Where the update is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobPhase {
@@ -62,7 +74,8 @@ pub enum JobPhase {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = RwSignal::new(Lang::negotiate(browser_languages().iter().map(String::as_str)));
+    let remembered = crate::platform::remembered_language();
+    let lang = RwSignal::new(Lang::initial(remembered.as_deref(), browser_languages().iter().map(String::as_str)));
     let tr = Tr(lang);
     provide_context(tr);
     // Screen readers and the browser's own translation read the page's language here.
@@ -88,6 +101,13 @@ pub fn App() -> impl IntoView {
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
     let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
     let is_virtual = Signal::derive(move || screen.with(|s| matches!(s, Screen::Identified(d) if d.is_virtual)));
+    let manifest = crate::manifest_fetch::from_page();
+    let dongle = Signal::derive(move || match screen.get() {
+        Screen::Identified(d) => {
+            Some(DongleFacts::new(&d, connection.with_value(|c| c.as_ref().and_then(Connection::usb))))
+        }
+        _ => None,
+    });
 
     let on_connect = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::WebSerial));
@@ -226,6 +246,7 @@ pub fn App() -> impl IntoView {
                     other => view! { <Outcome screen=other /> }.into_any(),
                 }}
             </div>
+            {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_file /> })}
             <Show when=move || screen.with(Screen::device_ready)>
                 <FirmwarePanel
                     state=firmware

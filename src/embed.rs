@@ -30,6 +30,27 @@ pub fn theme<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'
         .collect()
 }
 
+/// The origin the wizard posts its events to: the embedding page's, so no other page can
+/// hear them (a message posted with `"*"` reaches whatever document the parent window holds).
+///
+/// `ancestor` is `location.ancestorOrigins[0]` (Chromium and Safari: set by the browser,
+/// the parent cannot fake it); without it, the origin of `document.referrer` (the page
+/// that loaded the frame). `None`, and no events, when neither names a web origin
+/// (a sandboxed parent is `"null"`; a parent sending no referrer is unknown).
+pub fn host_origin(ancestor: Option<&str>, referrer: &str) -> Option<String> {
+    match ancestor {
+        Some(origin) => (origin.starts_with("https://") || origin.starts_with("http://")).then(|| origin.to_string()),
+        None => {
+            let (scheme, rest) = referrer.split_once("://")?;
+            if !(scheme == "https" || scheme == "http") {
+                return None;
+            }
+            let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+            (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
+        }
+    }
+}
+
 /// What the host page hears, as `{"source": "modemflash", "type": …}` messages.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HostEvent {
@@ -70,6 +91,19 @@ mod tests {
             ("other", "#000"),
         ]);
         assert_eq!(vars, [("--accent", "#aa0000".to_string()), ("--bg", "#fff".to_string())]);
+    }
+
+    #[test]
+    fn events_go_to_the_embedding_origin_only() {
+        let vendor = "https://vendor.example";
+        assert_eq!(host_origin(Some(vendor), "https://other.example/x").as_deref(), Some(vendor));
+        assert_eq!(
+            host_origin(None, "https://vendor.example:8443/support/e3372h?x=1").as_deref(),
+            Some("https://vendor.example:8443")
+        );
+        assert_eq!(host_origin(Some("null"), "https://vendor.example/"), None, "a sandboxed parent has no origin");
+        assert_eq!(host_origin(None, ""), None, "no referrer: nobody to tell");
+        assert_eq!(host_origin(None, "file:///home/a.html"), None);
     }
 
     #[test]

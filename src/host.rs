@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::app::JobPhase;
-use crate::embed::{theme, HostEvent};
+use crate::embed::{host_origin, theme, HostEvent};
 use crate::job_view::JobView;
 use crate::session::Screen;
 
@@ -16,10 +16,10 @@ pub fn connect(screen: RwSignal<Screen>, phase: RwSignal<JobPhase>, job: RwSigna
         return;
     }
     apply_theme();
-    // Progress and versions are no secret: any host may embed the page and hear them.
+    let Some(origin) = embedding_origin() else { return };
     let post = move |event: HostEvent| {
         if let Ok(message) = js_sys::JSON::parse(&event.message().to_string()) {
-            let _ = parent.post_message(&message, "*");
+            let _ = parent.post_message(&message, &origin);
         }
     };
     let state = Memo::new(move |_| match (phase.get(), screen.get()) {
@@ -49,16 +49,29 @@ pub fn connect(screen: RwSignal<Screen>, phase: RwSignal<JobPhase>, job: RwSigna
     });
 }
 
-/// `?accent=%23aa0000&bg=%23ffffff` → the page's CSS variables (colours only).
-fn apply_theme() {
+/// The embedding page's origin ([`host_origin`]), from what the browser tells the frame.
+fn embedding_origin() -> Option<String> {
+    let location = window().location();
+    let ancestors = js_sys::Reflect::get(&location, &"ancestorOrigins".into()).ok().filter(|a| !a.is_undefined());
+    let ancestor = ancestors.and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok()).and_then(|o| o.as_string());
+    host_origin(ancestor.as_deref(), &document().referrer())
+}
+
+/// The page's query string, decoded into pairs (`?manifest=…&key=…&accent=…`).
+pub fn query_pairs() -> Vec<(String, String)> {
     let search = window().location().search().unwrap_or_default();
     let decode = |s: &str| js_sys::decode_uri_component(s).ok().and_then(|d| d.as_string()).unwrap_or_default();
-    let pairs: Vec<(String, String)> = search
+    search
         .trim_start_matches('?')
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .map(|(k, v)| (decode(k), decode(v)))
-        .collect();
+        .collect()
+}
+
+/// `?accent=%23aa0000&bg=%23ffffff` → the page's CSS variables (colours only).
+fn apply_theme() {
+    let pairs = query_pairs();
     let vars = theme(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if vars.is_empty() {
         return;

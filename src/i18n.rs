@@ -40,6 +40,13 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == primary)
     }
 
+    /// The language the person chose last time on this browser (kept in local storage),
+    /// else the browser's ([`Lang::negotiate`]): a choice made once is not undone by the
+    /// browser's settings at the next visit.
+    pub fn initial<'a>(remembered: Option<&str>, preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+        remembered.and_then(Lang::from_tag).unwrap_or_else(|| Lang::negotiate(preferred))
+    }
+
     /// The first of the browser's preferred languages (`navigator.languages`) the page
     /// speaks, else English.
     pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
@@ -119,6 +126,14 @@ mod tests {
         assert_eq!(Lang::negotiate(["de-DE", "ru"]), Lang::Ru);
         assert_eq!(Lang::negotiate(["de-DE"]), Lang::En);
         assert_eq!(Lang::negotiate([]), Lang::En);
+    }
+
+    #[test]
+    fn a_remembered_choice_wins_over_the_browser_language() {
+        assert_eq!(Lang::initial(Some("fr"), ["es-ES"]), Lang::Fr);
+        assert_eq!(Lang::initial(None, ["es-ES"]), Lang::Es);
+        // A stored value the page does not speak (an older release, a hand edit) is ignored.
+        assert_eq!(Lang::initial(Some("de"), ["pt-BR"]), Lang::Pt);
     }
 
     #[test]

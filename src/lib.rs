@@ -10,6 +10,7 @@ pub mod embed;
 pub mod firmware_view;
 pub mod i18n;
 pub mod job_view;
+pub mod manifest_view;
 pub mod outcome_view;
 pub mod session;
 
@@ -23,6 +24,8 @@ pub mod demo;
 pub mod doctor;
 #[cfg(target_arch = "wasm32")]
 pub mod host;
+#[cfg(target_arch = "wasm32")]
+pub mod manifest_fetch;
 #[cfg(target_arch = "wasm32")]
 pub mod modem;
 #[cfg(target_arch = "wasm32")]

@@ -1,5 +1,6 @@
 //! Browser services around a flashing job: the screen wake lock, the leave-page guard,
-//! the journal in local storage, and the wasm memory size for the verification summary.
+//! the journal in local storage, and the wasm memory size for the verification summary;
+//! and the language chosen in the header, also in local storage.
 
 use modemflash_core::flasher::Journal;
 use wasm_bindgen::prelude::*;
@@ -68,6 +69,21 @@ async fn request_wake_lock() -> Option<JsValue> {
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Where the language chosen in the header is kept.
+const LANGUAGE_KEY: &str = "modemflash.language";
+
+/// The language code the person chose on an earlier visit, if any.
+pub fn remembered_language() -> Option<String> {
+    storage()?.get_item(LANGUAGE_KEY).ok()?
+}
+
+/// Keeps the language the person chose, for the next visit.
+pub fn remember_language(code: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LANGUAGE_KEY, code);
+    }
 }
 
 fn journal_key(image: &str) -> String {

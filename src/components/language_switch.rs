@@ -1,4 +1,5 @@
-//! The language switch in the header; the browser's language is the default.
+//! The language switch in the header; the browser's language is the default, and a
+//! choice made here is remembered for the next visit.
 
 use leptos::prelude::*;
 
@@ -11,6 +12,7 @@ pub fn LanguageSwitch(lang: RwSignal<Lang>) -> impl IntoView {
     let tr = Tr::get();
     let choose = move |ev: leptos::ev::Event| {
         if let Some(chosen) = Lang::from_tag(&event_target_value(&ev)) {
+            crate::platform::remember_language(chosen.code());
             lang.set(chosen);
         }
     };

@@ -9,6 +9,7 @@ pub mod flash_progress;
 pub mod job_result;
 pub mod language_switch;
 pub mod log_console;
+pub mod manifest_panel;
 pub mod outcome;
 pub mod preflight;
 pub mod reconnect_prompt;

@@ -45,3 +45,24 @@ test('speaks the browser language and switches from the header', { timeout: 90_0
     await browser.close();
   }
 });
+
+test('remembers the language chosen in the header over the browser language', { timeout: 60_000 }, async () => {
+  const browser = await openBrowser({ locale: 'es-ES' });
+  try {
+    const { page } = browser;
+    const wizard = new WizardPage(page);
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Conecta tu módem' }).waitFor();
+    await wizard.language.selectOption('pt');
+    await page.getByRole('heading', { name: 'Conecte o seu modem' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Conecte o seu modem' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'pt');
+    assert.equal(await wizard.language.inputValue(), 'pt');
+    await wizard.screen('languages-3-remembered');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});

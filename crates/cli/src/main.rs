@@ -7,6 +7,7 @@ mod firmware;
 mod flash;
 mod identify;
 mod inspect;
+mod manifest;
 mod output;
 mod pack;
 mod serial;
@@ -40,6 +41,8 @@ enum Command {
     Pack(pack::PackArgs),
     /// Update a modem's firmware: verify, plan, confirm, write, restart, confirm the version.
     Flash(flash::FlashArgs),
+    /// For vendors: make a signing key, sign a firmware manifest, verify one (docs/manifest.md).
+    Manifest(manifest::ManifestArgs),
     /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
     Sim(sim::SimArgs),
 }
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Flash(args) => flash::run(&args),
         Command::Pack(args) => pack::run(&args),
+        Command::Manifest(args) => manifest::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
 }

@@ -13,6 +13,7 @@ pub mod event;
 pub mod flasher;
 pub mod framing;
 pub mod image;
+pub mod manifest;
 pub mod port;
 pub mod preflight;
 pub mod protocol;

@@ -5,31 +5,33 @@ import { ARTIFACTS, openBrowser } from '../support/browser.mjs';
 import { expectAccessible } from '../support/axe.mjs';
 
 export class WizardPage {
-  constructor(page) {
+  /** `frame`: the Playwright Frame of the wizard when a vendor's page embeds it. */
+  constructor(page, frame = page) {
     this.page = page;
-    this.connectButton = page.getByTestId('connect');
-    this.virtualButton = page.getByTestId('try-virtual');
-    this.connectReason = page.getByTestId('connect-reason');
-    this.deviceCard = page.getByTestId('device-card');
-    this.noAnswer = page.getByTestId('no-answer');
-    this.cancelled = page.getByTestId('chooser-cancelled');
-    this.supportProblem = page.getByTestId('support-problem');
-    this.firmwareInput = page.getByTestId('firmware-input');
-    this.demoFirmware = page.getByTestId('demo-firmware');
-    this.expectedSha256 = page.getByTestId('expected-sha256');
-    this.verifySummary = page.getByTestId('verify-summary');
-    this.updateButton = page.getByTestId('update');
-    this.updateReason = page.getByTestId('update-reason');
-    this.confirm = page.getByTestId('confirm');
-    this.startUpdate = page.getByTestId('start-update');
-    this.progress = page.getByTestId('progress');
-    this.reconnect = page.getByTestId('reconnect');
-    this.selectAgain = page.getByTestId('select-again');
-    this.done = page.getByTestId('done');
-    this.stopped = page.getByTestId('stopped');
-    this.language = page.getByTestId('language');
-    this.preflight = page.getByTestId('preflight');
-    this.runChecks = page.getByTestId('recheck');
+    this.frame = frame;
+    this.connectButton = frame.getByTestId('connect');
+    this.virtualButton = frame.getByTestId('try-virtual');
+    this.connectReason = frame.getByTestId('connect-reason');
+    this.deviceCard = frame.getByTestId('device-card');
+    this.noAnswer = frame.getByTestId('no-answer');
+    this.cancelled = frame.getByTestId('chooser-cancelled');
+    this.supportProblem = frame.getByTestId('support-problem');
+    this.firmwareInput = frame.getByTestId('firmware-input');
+    this.demoFirmware = frame.getByTestId('demo-firmware');
+    this.expectedSha256 = frame.getByTestId('expected-sha256');
+    this.verifySummary = frame.getByTestId('verify-summary');
+    this.updateButton = frame.getByTestId('update');
+    this.updateReason = frame.getByTestId('update-reason');
+    this.confirm = frame.getByTestId('confirm');
+    this.startUpdate = frame.getByTestId('start-update');
+    this.progress = frame.getByTestId('progress');
+    this.reconnect = frame.getByTestId('reconnect');
+    this.selectAgain = frame.getByTestId('select-again');
+    this.done = frame.getByTestId('done');
+    this.stopped = frame.getByTestId('stopped');
+    this.language = frame.getByTestId('language');
+    this.preflight = frame.getByTestId('preflight');
+    this.runChecks = frame.getByTestId('recheck');
   }
 
   /** One line of the pre-flight checklist, by its `data-check` (`port-free`, `battery` …). */
@@ -61,7 +63,7 @@ export class WizardPage {
 
   /** A screen the person sees: checked with axe (both themes), then saved as a screenshot. */
   async screen(name) {
-    await expectAccessible(this.page, name);
+    await expectAccessible(this.page, name, this.frame);
     await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   }
 

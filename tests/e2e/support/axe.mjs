@@ -11,13 +11,16 @@ function describe(violations) {
     .join('\n');
 }
 
-/** Runs axe on `page` in both colour schemes; throws with the violations of `screen`. */
-export async function expectAccessible(page, screen) {
+/**
+ * Runs axe on `page` (or on one of its frames: `frame`, the embedded wizard) in both colour
+ * schemes; throws with the violations of `screen`.
+ */
+export async function expectAccessible(page, screen, frame = page) {
   const found = [];
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme });
-    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-    const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    if (!(await frame.evaluate(() => 'axe' in window))) await frame.addScriptTag({ content: AXE });
+    const { violations } = await frame.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
     if (violations.length) found.push(`${colorScheme} theme:\n${describe(violations)}`);
   }
   await page.emulateMedia({ colorScheme: null });

@@ -16,10 +16,23 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** `gzip`: compress responses as a real host would (the budget's load-time measurement). */
-export async function serveDist(root, { gzip = false } = {}) {
+/**
+ * `gzip`: compress responses as a real host would (the budget's load-time measurement).
+ * `files`: a Map of extra paths (`/vendor/manifest.json`) to their bytes, served with CORS
+ * as a vendor's own host serves its manifest and firmware; the test may change it between
+ * page loads.
+ */
+export async function serveDist(root, { gzip = false, files = new Map() } = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    const extraPath = url.pathname + (url.pathname.endsWith('/') ? 'index.html' : '');
+    const extra = files.get(extraPath);
+    if (extra !== undefined) {
+      const type = TYPES[path.extname(extraPath)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'access-control-allow-origin': '*', 'cache-control': 'no-cache' });
+      res.end(extra);
+      return;
+    }
     // A folder's address serves its index.html (the demo vendor page is /demo-vendor/).
     const rel = decodeURIComponent(url.pathname.slice(1)) + (url.pathname.endsWith('/') ? 'index.html' : '');
     const file = path.join(root, rel);

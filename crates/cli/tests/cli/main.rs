@@ -4,6 +4,7 @@ mod bridge;
 mod flash;
 mod identify;
 mod inspect;
+mod manifest;
 mod pack;
 mod qfu_client;
 mod support;

@@ -46,7 +46,7 @@ pub async fn inspect<S: ByteSource + ?Sized>(src: &mut S, options: &InspectOptio
 }
 
 /// Which family of dongles a firmware image is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Family {
     /// Huawei Balong `.bin`/`.exe` (specs/huawei-balong.md §11).
