@@ -9,6 +9,7 @@ use modemflash_core::device::{PortRole, UsbId, Vendor};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::balong::fit::StickFacts;
 use modemflash_core::image::Inspection;
+use modemflash_core::preflight::Finding;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
@@ -24,11 +25,13 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
 use crate::components::manifest_panel::ManifestPanel;
 use crate::components::outcome::Outcome;
+use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
 use crate::components::usb_connect::UsbConnectPanel;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
+use crate::doctor::Doctor;
 use crate::firmware_view::FirmwareState;
 use crate::i18n::Lang;
 use crate::job_view::JobView;
@@ -105,6 +108,8 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
+    let doctor = Doctor::new();
+    spawn_local(doctor.read_environment());
     crate::host::connect(screen, phase, job);
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
@@ -121,7 +126,7 @@ pub fn App() -> impl IntoView {
     let on_connect = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::WebSerial));
         spawn_local(async move {
-            let (next, conn) = connect_serial(log, tr).await;
+            let (next, conn) = connect_serial(log, tr, doctor).await;
             connection.set_value(conn);
             screen.set(next);
         });
@@ -162,6 +167,7 @@ pub fn App() -> impl IntoView {
     });
     let on_virtual = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::Virtual));
+        doctor.use_virtual();
         spawn_local(async move {
             // Full speed, as most sticks run: the demo's progress can be followed.
             let sim = Sim::with_link(&E3372H, Link::usb_full_speed());
@@ -218,7 +224,7 @@ pub fn App() -> impl IntoView {
         phase.set(JobPhase::Running);
         spawn_local(async move {
             let blob: Blob = file.unchecked_into();
-            let result = run_update(conn, &inspection, blob, prompt, job, log).await;
+            let result = run_update(conn, &inspection, blob, prompt, job, log, doctor).await;
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
@@ -272,6 +278,17 @@ pub fn App() -> impl IntoView {
         }
     });
     let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", &text));
+    // The checks again: the environment, and the last chosen port opened and asked anew.
+    let on_run_checks = Callback::new(move |()| {
+        spawn_local(async move {
+            doctor.read_environment().await;
+            let Some(port) = doctor.last_port() else { return };
+            screen.set(Screen::Identifying(Via::WebSerial));
+            let (next, conn) = examine_port(port, log, doctor).await;
+            connection.set_value(conn);
+            screen.set(next);
+        });
+    });
 
     view! {
         <header class="page-header">
@@ -308,8 +325,14 @@ pub fn App() -> impl IntoView {
                     on_demo=on_demo
                     on_recheck=on_recheck
                 />
-                <UpdateButton firmware=firmware phase=phase />
             </Show>
+            <Preflight facts=doctor.facts busy=busy on_run_checks=on_run_checks />
+            <UpdateButton
+                firmware=firmware
+                phase=phase
+                blocker=doctor.blocker()
+                device_ready=Signal::derive(move || screen.with(Screen::device_ready))
+            />
             {move || match phase.get() {
                 JobPhase::Idle => ().into_any(),
                 JobPhase::Confirming => match firmware.with(|f| f.verified().cloned()) {
@@ -330,26 +353,41 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Chooser → open → identify → close. The chosen port is kept (closed) for the update.
-async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr) -> (Screen, Option<Connection>) {
+/// Chooser → [`examine_port`].
+async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> (Screen, Option<Connection>) {
     let filters: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
     let port = match web_serial::request_port(&filters).await {
         Ok(port) => port,
-        Err(RequestError::Cancelled) => return (Screen::ChooserCancelled, None),
+        Err(RequestError::Cancelled) => {
+            doctor.no_port_chosen();
+            return (Screen::ChooserCancelled, None);
+        }
         Err(RequestError::Failed(what)) => {
             return (Screen::Failed { what, next_step: tr.untracked().get("connect.reload") }, None);
         }
     };
+    examine_port(port, log, doctor).await
+}
+
+/// Open → identify → probe → close, telling the doctor what happened. The port is kept
+/// (closed) for the update.
+async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
     let usb = web_serial::usb_id_of(&port);
+    doctor.port_chosen(&port, usb);
     push_log(
         log,
         LogLine::info(format!("Opening the port ({}).", usb.map_or("unknown USB id".into(), |u| u.to_string()))),
     );
     let opened = match WebSerialPort::open(port.clone()).await {
         Ok(opened) => opened,
-        Err(e) => return (Screen::Failed { what: e.to_string(), next_step: e.next_step().into() }, None),
+        Err(e) => {
+            doctor.open_failed(&e);
+            return (Screen::Failed { what: e.to_string(), next_step: e.next_step().into() }, None);
+        }
     };
-    let (screen, opened) = identify_on(ModemPort::Serial(opened), usb, Via::WebSerial, log).await;
+    doctor.report(Finding::Opened);
+    let (screen, mut opened) = identify_on(ModemPort::Serial(opened), usb, Via::WebSerial, log).await;
+    doctor.probe_answer(&screen, &mut opened).await;
     opened.close().await;
     let conn = screen.device_ready().then_some(Connection::Serial { port, usb });
     (screen, conn)
@@ -363,12 +401,17 @@ async fn run_update(
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
+    doctor: Doctor,
 ) -> Result<Report, Failure> {
     match conn {
         Connection::Serial { port, usb } => {
             let port = match WebSerialPort::open(port).await {
                 Ok(p) => p,
-                Err(e) => return Err(open_failure(e.to_string())),
+                Err(e) => {
+                    // Taken since the checks ran (ModemManager, another tab): the checklist says so.
+                    doctor.open_failed(&e);
+                    return Err(open_failure(e.to_string()));
+                }
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
             flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await

@@ -11,6 +11,7 @@ pub mod language_switch;
 pub mod log_console;
 pub mod manifest_panel;
 pub mod outcome;
+pub mod preflight;
 pub mod reconnect_prompt;
 pub mod support_banner;
 pub mod update_button;

@@ -205,12 +205,14 @@ fn now_ms() -> f64 {
 }
 
 /// `open()` failures: a port another program or tab holds fails with NetworkError
-/// ("Failed to open serial port", §7.2).
+/// ("Failed to open serial port", §7.2); a refused device with SecurityError
+/// ("Access denied", §5.2, §7.3).
 fn open_error(e: &JsValue) -> PortError {
     match dom_error(e) {
         (name, message) if name == "NetworkError" || name == "InvalidStateError" => {
             PortError::Busy(format!("{name}: {message}"))
         }
+        (name, message) if name == "SecurityError" => PortError::Denied(format!("{name}: {message}")),
         (name, message) => PortError::Io(format!("{name}: {message}")),
     }
 }

@@ -15,5 +15,6 @@ pub mod framing;
 pub mod image;
 pub mod manifest;
 pub mod port;
+pub mod preflight;
 pub mod protocol;
 pub mod time;

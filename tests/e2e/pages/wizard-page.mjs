@@ -38,6 +38,20 @@ export class WizardPage {
     this.switchStatus = frame.getByTestId('switch-status');
     this.failed = frame.getByTestId('failed');
     this.inDownloadMode = frame.getByTestId('in-download-mode');
+    this.preflight = frame.getByTestId('preflight');
+    this.runChecks = frame.getByTestId('recheck');
+  }
+
+  /** One line of the pre-flight checklist, by its `data-check` (`port-free`, `battery` …). */
+  check(code) {
+    return this.preflight.locator(`li[data-check="${code}"]`);
+  }
+
+  /** A check's status word and its detail, once its status is `status`. */
+  async checkResult(code, status) {
+    const item = this.check(code);
+    await this.preflight.locator(`li[data-check="${code}"][data-status="${status}"]`).waitFor();
+    return { status: await item.locator('.check-status').textContent(), text: await item.textContent() };
   }
 
   /** Chooses a firmware file from disk and waits for its verdict. */
