@@ -10,6 +10,7 @@ pub mod firmware_view;
 pub mod i18n;
 pub mod job_view;
 pub mod outcome_view;
+pub mod restore_view;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,5 +11,6 @@ pub mod language_switch;
 pub mod log_console;
 pub mod outcome;
 pub mod reconnect_prompt;
+pub mod restore_list;
 pub mod support_banner;
 pub mod update_button;

@@ -15,4 +15,5 @@ pub mod framing;
 pub mod image;
 pub mod port;
 pub mod protocol;
+pub mod settings;
 pub mod time;

@@ -86,7 +86,8 @@ fn updates_each_virtual_stick_from_normal_mode_and_restores_its_apn() {
         assert_flash_is_package(&sim, &update);
         assert_eq!(report.old_version.as_deref(), Some(profile.revision));
         assert_eq!(report.new_version, NEW_VERSION);
-        assert_eq!(report.restored.len(), 1, "the update cleared the APN, the job put it back");
+        let restore = report.restore.as_ref().unwrap();
+        assert_eq!(restore.set(), 1, "the update cleared the APN, the job put it back: {restore:?}");
         assert_eq!(sim.usb_id(), Some(profile.normal_id), "back in normal mode");
         assert_eq!(report.written, ["0:QCSBL", "0:OEMSBL", "0:AMSS"]);
         let titles: Vec<String> =

@@ -21,6 +21,7 @@ use crate::bootrom::{BootRom, Started, BOOT_ROM_ID, BOOT_ROM_PORTS};
 use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
 use crate::modem::{NormalMode, PdpContext};
+use crate::nv::NvSettings;
 use crate::profile::Profile;
 
 /// How long the firmware takes to answer an AT command.
@@ -103,8 +104,8 @@ pub struct VirtualDongle {
     download_flag: bool,
     /// The firmware the normal mode runs.
     revision: String,
-    /// Settings that survive a reboot (NV), until a firmware update clears them.
-    apns: Vec<PdpContext>,
+    /// Settings that survive a reboot (NV), until a firmware update resets them.
+    nv: NvSettings,
     /// Partitions written in download mode, by partition code.
     flash: BTreeMap<u32, Vec<u8>>,
     /// The NV area no firmware file carries: IMEI, calibration. Only an erasing boot
@@ -125,16 +126,16 @@ impl VirtualDongle {
     /// A dongle just plugged in, in normal mode.
     pub fn new(profile: &'static Profile) -> Self {
         let revision = profile.revision.to_string();
-        let apns = NormalMode::factory_apns(profile);
+        let nv = NvSettings::factory(profile);
         VirtualDongle {
             profile,
-            mode: Mode::Normal(NormalMode::new(profile, revision.clone(), apns.clone())),
+            mode: Mode::Normal(NormalMode::new(profile, revision.clone(), nv.clone())),
             generation: 0,
             next_urc: Instant::ZERO + URC_PERIOD,
             transition: None,
             download_flag: false,
             revision,
-            apns,
+            nv,
             flash: BTreeMap::new(),
             nvram: factory_nvram(profile),
             bricked: false,
@@ -217,9 +218,14 @@ impl VirtualDongle {
 
     /// The APN profiles stored now.
     pub fn apns(&self) -> &[PdpContext] {
+        &self.nv().apns
+    }
+
+    /// Every setting stored now (APN profiles, network preferences, PIN check).
+    pub fn nv(&self) -> &NvSettings {
         match &self.mode {
-            Mode::Normal(m) => m.apns(),
-            _ => &self.apns,
+            Mode::Normal(m) => m.nv(),
+            _ => &self.nv,
         }
     }
 
@@ -275,7 +281,7 @@ impl VirtualDongle {
                 out.extend(received.replies.into_iter().map(|bytes| Emission { iface, bytes, delay: AT_REPLY_DELAY }));
                 if received.enter_download {
                     self.download_flag = true;
-                    self.apns = m.apns().to_vec();
+                    self.nv = m.nv().clone();
                     self.transition = Some((now + GODLOAD_SHUTDOWN, Transition::ShutDown { then: Boot::Download }));
                 }
                 out
@@ -328,7 +334,7 @@ impl VirtualDongle {
                         // flash_eraseall: every partition, and the NV area with them.
                         self.flash.clear();
                         self.nvram.fill(0xFF);
-                        self.apns.clear();
+                        self.nv.reset_by_update(self.profile);
                     }
                     // The loader brings up download mode through an A-core restart.
                     self.bricked = false;
@@ -376,7 +382,7 @@ impl VirtualDongle {
 
     fn leave_bus(&mut self) {
         if let Mode::Normal(m) = &self.mode {
-            self.apns = m.apns().to_vec();
+            self.nv = m.nv().clone();
         }
         if self.present() {
             self.generation += 1;
@@ -393,11 +399,11 @@ impl VirtualDongle {
                     if let Some(v) = self.flashed_version() {
                         self.revision = v;
                     }
-                    // A firmware update resets the NV settings to the factory's empty set.
-                    self.apns.clear();
+                    // A firmware update resets the NV settings (nv.rs).
+                    self.nv.reset_by_update(self.profile);
                 }
                 self.next_urc = now + URC_PERIOD;
-                Mode::Normal(NormalMode::new(self.profile, self.revision.clone(), self.apns.clone()))
+                Mode::Normal(NormalMode::new(self.profile, self.revision.clone(), self.nv.clone()))
             }
         };
     }

@@ -6,4 +6,5 @@ mod identify;
 mod inspect;
 mod pack;
 mod qfu_client;
+mod settings;
 mod support;

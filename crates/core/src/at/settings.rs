@@ -1,6 +1,8 @@
 //! Settings a user would have to type again: backed up before an update, restored after
 //! (specs/at-commands.md §4 `+CGDCONT`, §5).
 
+use core::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::{AtClient, AtError, QUERY_TIMEOUT};
@@ -33,6 +35,13 @@ impl ApnProfile {
     /// The command that stores this profile: `AT+CGDCONT=<cid>,"<type>","<apn>"` (§5).
     pub fn restore_command(&self) -> String {
         format!("AT+CGDCONT={},\"{}\",\"{}\"", self.cid, self.pdp_type, self.apn)
+    }
+}
+
+impl fmt::Display for ApnProfile {
+    /// `IPV4V6 "corp.example"`, as the user would recognise it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} \"{}\"", self.pdp_type, self.apn)
     }
 }
 
