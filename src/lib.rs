@@ -26,6 +26,10 @@ pub mod modem;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
 #[cfg(target_arch = "wasm32")]
+pub mod settings_steps;
+#[cfg(target_arch = "wasm32")]
+pub mod settings_store;
+#[cfg(target_arch = "wasm32")]
 pub mod tr;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;

@@ -74,6 +74,45 @@ impl RestoreView {
     }
 }
 
+/// The settings panel's state, owned by the wizard.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SettingsTask {
+    /// Nothing asked yet.
+    #[default]
+    Idle,
+    /// Talking to the modem.
+    Working,
+    /// A backup was taken, kept in the browser and downloaded as `file`.
+    Saved {
+        /// The downloaded file's name.
+        file: String,
+    },
+    /// A stand-alone restore finished.
+    Restored(RestoreView),
+    /// Something failed: what, and what to do.
+    Failed(Message),
+}
+
+impl SettingsTask {
+    /// The failure after reading or writing settings over AT.
+    pub fn failed(what: &str) -> Self {
+        SettingsTask::Failed(Message::new("settings.failed", &[("what", what)]))
+    }
+
+    /// A chosen file that is not a settings backup.
+    pub fn bad_file(file: &str, what: &str) -> Self {
+        SettingsTask::Failed(Message::new("settings.bad_file", &[("file", file), ("what", what)]))
+    }
+}
+
+/// A backup's `taken_at` as people read it: `2026-11-25T15:48:38Z` → `2026-11-25 15:48 UTC`.
+pub fn shown_time(taken_at: &str) -> String {
+    match (taken_at.get(..10), taken_at.get(11..16)) {
+        (Some(date), Some(time)) if taken_at.ends_with('Z') => format!("{date} {time} UTC"),
+        _ => taken_at.to_string(),
+    }
+}
+
 fn setting(setting: &Setting) -> Message {
     match setting {
         Setting::ApnProfile { cid } => Message::new("settings.item.apn", &[("cid", &cid.to_string())]),
@@ -180,6 +219,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn backup_times_read_as_minutes_in_utc() {
+        assert_eq!(shown_time("2026-11-25T15:48:38Z"), "2026-11-25 15:48 UTC");
+        assert_eq!(shown_time("yesterday"), "yesterday");
+    }
+
+    #[test]
+    fn a_bad_file_names_itself_in_every_language() {
+        let SettingsTask::Failed(m) = SettingsTask::bad_file("x.json", "not a backup") else { panic!() };
+        assert_eq!(m.render(Lang::Fr.catalog()), "Impossible de restaurer x.json : not a backup");
     }
 
     #[test]

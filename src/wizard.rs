@@ -131,8 +131,10 @@ struct JobObserver {
 
 impl Observer for JobObserver {
     fn on_event(&mut self, event: &Event) {
-        if let Event::Journal(journal) = event {
-            platform::save_journal(journal);
+        match event {
+            Event::Journal(journal) => platform::save_journal(journal),
+            Event::SettingsSaved(backup) => crate::settings_store::save(backup),
+            _ => {}
         }
         let now = platform::now_ms();
         self.view.update(|v| v.apply(event, now));
@@ -157,7 +159,8 @@ pub async fn flash(
     }
     view.set(JobView::default());
     let _guard = JobGuard::install().await;
-    let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) });
+    let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) })
+        .with_wall_clock(crate::settings_steps::unix_now());
     let job = Job { inspection, source: BlobSource::new(blob), only: None, journal, usb };
     let result = flasher.run(port, job).await;
     if result.is_ok() {

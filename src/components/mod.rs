@@ -12,5 +12,6 @@ pub mod log_console;
 pub mod outcome;
 pub mod reconnect_prompt;
 pub mod restore_list;
+pub mod settings_panel;
 pub mod support_banner;
 pub mod update_button;

@@ -39,20 +39,10 @@ fn next_step(e: AtError) -> &'static str {
     IdentifyError::At(e).next_step()
 }
 
-/// `settings-<model>-<last four IMEI digits>-<taken at>.json`, a name that sorts by stick
-/// and time and holds no full IMEI.
-pub fn file_name(backup: &SettingsBackup) -> String {
-    let tail: String = backup.device.imei.as_deref().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
-    let when: String =
-        backup.taken_at.as_deref().unwrap_or("undated").chars().filter(char::is_ascii_alphanumeric).collect();
-    let model: String = backup.device.model.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    format!("settings-{model}-{tail}-{when}.json")
-}
-
-/// Writes `backup` into `dir` under [`file_name`]; returns the path.
+/// Writes `backup` into `dir` under its file name; returns the path.
 pub fn save_in(dir: &Path, backup: &SettingsBackup) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let path = dir.join(file_name(backup));
+    let path = dir.join(backup.file_name());
     std::fs::write(&path, backup.to_json())?;
     Ok(path)
 }

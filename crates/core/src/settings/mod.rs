@@ -116,6 +116,15 @@ impl SettingsBackup {
         format!("Saved the settings: {}.", parts.join(", "))
     }
 
+    /// `settings-E3372-3453-20261125T153137Z.json`: a file name that sorts by stick and
+    /// time and holds no full IMEI.
+    pub fn file_name(&self) -> String {
+        let keep = |s: &str, ok: fn(&char) -> bool| s.chars().filter(ok).collect::<String>();
+        let tail = keep(self.device.imei.as_deref().unwrap_or(""), char::is_ascii_digit);
+        let when = keep(self.taken_at.as_deref().unwrap_or("undated"), char::is_ascii_alphanumeric);
+        format!("settings-{}-{tail}-{when}.json", keep(&self.device.model, char::is_ascii_alphanumeric))
+    }
+
     /// The document, pretty-printed.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a backup always serialises")
@@ -164,6 +173,9 @@ mod tests {
         assert!(json.contains("\"format\": \"modemflash-settings/1\""), "{json}");
         assert!(json.contains("\"command\": \"+ZSNT\""), "{json}");
         assert!(json.contains("\"status\": \"not-supported\""), "{json}");
+        let mut named = backup();
+        named.device.imei = Some("•••••••••••3453".into());
+        assert_eq!(named.file_name(), "settings-E3372-3453-20261125T152331Z.json");
         assert_eq!(SettingsBackup::from_json(&json).unwrap(), backup());
     }
 
