@@ -52,7 +52,7 @@ test('backs up, restores from a file, keeps the settings through an update and r
     const factory = JSON.parse(await readFile(await download.path(), 'utf8'));
     assert.equal(factory.format, 'modemflash-settings/1');
     assert.deepEqual(factory.apn_profiles.value, [{ cid: 1, pdp_type: 'IP', apn: 'internet' }]);
-    assert.equal(factory.network_mode.value.command, '^SYSCFGEX');
+    assert.deepEqual(Object.keys(factory.network_mode.value), ['^SYSCFGEX']);
     assert.equal(factory.pin_check.value, 'off');
     assert.equal(factory.device.dashboard, 'WEBUI_17.100.13.01.03_HILINK');
     await page.getByTestId('settings-saved').waitFor();
@@ -68,7 +68,7 @@ test('backs up, restores from a file, keeps the settings through an update and r
     // Another day's settings from a file: a second APN, LTE first.
     const custom = structuredClone(factory);
     custom.apn_profiles.value.push({ cid: 3, pdp_type: 'IPV4V6', apn: 'corp.example' });
-    custom.network_mode.value.acqorder = '0302';
+    custom.network_mode.value['^SYSCFGEX'].acqorder = '0302';
     await restoreFromFile(wizard, 'custom.json', custom);
     assert.deepEqual(await restoredItems(panel), [
       'APN profile 1: already the same: IP "internet"',

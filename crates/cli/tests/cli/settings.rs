@@ -53,8 +53,8 @@ fn an_edited_backup_is_restored_read_back_and_kept_through_an_update() {
     doc["apn_profiles"]["value"].as_array_mut().unwrap().push(serde_json::json!(
         { "cid": 3, "pdp_type": "IPV4V6", "apn": "corp.example" }
     ));
-    doc["network_mode"]["value"]["acqorder"] = "0302".into();
-    doc["network_mode"]["value"]["lteband"] = "80800C5".into();
+    doc["network_mode"]["value"]["^SYSCFGEX"]["acqorder"] = "0302".into();
+    doc["network_mode"]["value"]["^SYSCFGEX"]["lteband"] = "80800C5".into();
     let custom = dir.write("custom.json", doc.to_string().as_bytes());
     let out = run(&["restore", &link, &custom], SETTINGS);
     assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);

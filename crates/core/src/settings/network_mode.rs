@@ -34,8 +34,8 @@ impl ModeCommand {
 
 /// The preferences as the modem reports them. Band masks are upper-case hex without
 /// leading zeros, so two readings compare equal whatever padding the firmware used.
+/// In JSON the command names the object: `{"^SYSCFGEX": {"acqorder": "00", …}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command")]
 pub enum NetworkMode {
     /// `^SYSCFGEX: "<acqorder>",<band>,<roam>,<srvdomain>,<lteband>`.
     #[serde(rename = "^SYSCFGEX")]

@@ -5,9 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What the backup holds for one kind of setting.
+/// What the backup holds for one kind of setting: in JSON
+/// `{"status": "saved", "value": …}` or `{"status": "not-supported", "reason": "…"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "kebab-case")]
+#[serde(from = "Document<T>", into = "Document<T>")]
+#[serde(bound(serialize = "T: Serialize + Clone", deserialize = "T: Deserialize<'de>"))]
 pub enum Reading<T> {
     /// The modem answered; this is what it had.
     Saved {
@@ -27,6 +29,49 @@ impl<T> Reading<T> {
         match self {
             Reading::Saved { value } => Some(value),
             Reading::NotSupported { .. } => None,
+        }
+    }
+}
+
+/// The JSON shape of a [`Reading`]: a plain struct, so reading a backup needs none of
+/// serde's buffering for internally tagged enums (it costs the page's wasm dearly).
+#[derive(Serialize, Deserialize)]
+struct Document<T> {
+    status: Status,
+    #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+    value: Option<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Status {
+    Saved,
+    NotSupported,
+}
+
+impl<T> From<Document<T>> for Reading<T> {
+    /// A `saved` document without a value reads as not supported: nothing to restore.
+    fn from(doc: Document<T>) -> Self {
+        match (doc.status, doc.value) {
+            (Status::Saved, Some(value)) => Reading::Saved { value },
+            (_, _) => Reading::NotSupported { reason: doc.reason.unwrap_or_default() },
+        }
+    }
+}
+
+impl<T> From<Reading<T>> for Document<T> {
+    fn from(reading: Reading<T>) -> Self {
+        match reading {
+            Reading::Saved { value } => Document { status: Status::Saved, value: Some(value), reason: None },
+            Reading::NotSupported { reason } => {
+                Document { status: Status::NotSupported, value: None, reason: Some(reason) }
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{pin_check, NetworkMode, PinCheck, SettingsBackup};
 use crate::at::settings::ApnProfile;
@@ -14,7 +14,7 @@ use crate::event::{Level, Observer};
 use crate::port::Port;
 
 /// Which setting an item is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Setting {
     /// The APN profile with this context id.
@@ -39,7 +39,7 @@ impl fmt::Display for Setting {
 }
 
 /// What happened to one item. Values are shown as the modem reports them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum RestoreOutcome {
     /// The modem did not have it (an update cleared it); it is back.
@@ -74,7 +74,7 @@ pub enum RestoreOutcome {
 }
 
 /// Why an item could not be restored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "obstacle", rename_all = "kebab-case")]
 pub enum Obstacle {
     /// Switching the PIN check needs the PIN, which is never sent automatically.
@@ -132,7 +132,7 @@ impl fmt::Display for Obstacle {
 }
 
 /// One item of a [`RestoreReport`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RestoredItem {
     /// The setting.
     pub setting: Setting,
@@ -158,7 +158,7 @@ impl fmt::Display for RestoredItem {
 }
 
 /// What a restore did, item by item.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RestoreReport {
     /// Whether the backup came from this very modem (same IMEI).
     pub same_device: bool,
