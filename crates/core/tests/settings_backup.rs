@@ -7,7 +7,7 @@ use futures::executor::block_on;
 use modemflash_core::at::{AtClient, QUERY_TIMEOUT};
 use modemflash_core::device::PortRole;
 use modemflash_core::event::{Event, Silent};
-use modemflash_core::flasher::{Flasher, Job, Journal, Report};
+use modemflash_core::flasher::{Failure, Flasher, Job, Journal, Report};
 use modemflash_core::image::balong::inspect;
 use modemflash_core::image::InspectOptions;
 use modemflash_core::settings::{
@@ -16,7 +16,7 @@ use modemflash_core::settings::{
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::nv::SIM_PIN;
 use modemflash_sim::profile::{ALCATEL_X020, E3131, E3372H, ZTE_MF626};
-use modemflash_sim::{Profile, Sim, SimConnector};
+use modemflash_sim::{Fault, FaultPlan, Profile, Sim, SimConnector};
 
 const NEW_VERSION: &str = "22.333.01.00.00";
 
@@ -43,16 +43,23 @@ fn configure(sim: &Sim, commands: &[&str]) {
     }
 }
 
-fn flash(sim: &Sim, profile: &Profile) -> (Report, Vec<Event>) {
-    let file = stick_update(profile, NEW_VERSION, 60_000).build();
+/// Runs an update of about `size` bytes, from normal mode or (with the usb id) from
+/// download mode, with `journal` from an earlier run.
+fn run_job(sim: &Sim, profile: &Profile, size: usize, journal: Journal) -> (Result<Report, Failure>, Vec<Event>) {
+    let file = stick_update(profile, NEW_VERSION, size).build();
     let inspection = block_on(inspect(&mut file.as_slice(), &InspectOptions::default())).unwrap();
     assert!(inspection.report.passed(), "{:?}", inspection.report);
-    let port = sim.open_role(PortRole::Pcui).unwrap();
+    let usb = sim.usb_id().filter(|id| *id == profile.download_id);
+    let port = sim.open_role(if usb.is_some() { PortRole::Download } else { PortRole::Pcui }).unwrap();
     let mut flasher = Flasher::new(SimConnector::new(sim.clone()), Vec::new()).with_wall_clock(1_764_084_211);
-    let job =
-        Job { inspection: &inspection, source: file.as_slice(), only: None, journal: Journal::default(), usb: None };
-    let report = block_on(flasher.run(port, job)).unwrap_or_else(|f| panic!("{f}"));
-    (report, flasher.into_parts().1)
+    let job = Job { inspection: &inspection, source: file.as_slice(), only: None, journal, usb };
+    let result = block_on(flasher.run(port, job));
+    (result, flasher.into_parts().1)
+}
+
+fn flash(sim: &Sim, profile: &Profile) -> (Report, Vec<Event>) {
+    let (result, events) = run_job(sim, profile, 60_000, Journal::default());
+    (result.unwrap_or_else(|f| panic!("{f}")), events)
 }
 
 /// Takes a backup of the stick as it is now.
@@ -123,6 +130,29 @@ fn changed_settings_read_back_identically_after_an_update() {
         "the PIN check lives on the SIM: the update left it"
     );
     assert_eq!(restore.could_not().count(), 0);
+}
+
+#[test]
+fn a_job_resumed_in_update_mode_restores_the_settings_its_journal_kept() {
+    let sim = Sim::new(&E3372H);
+    configure(&sim, &["AT+CGDCONT=2,\"IP\",\"m2m.example\"", "AT^SYSCFGEX=\"03\",3FFFFFFF,0,2,80800C5,,"]);
+    let before = at_replies(&sim, HUAWEI_QUERIES);
+    sim.set_faults(
+        FaultPlan::new().with(Fault::UnplugAtByte { bytes: 150_000, replug_after: std::time::Duration::from_secs(60) }),
+    );
+    let (result, events) = run_job(&sim, &E3372H, 300_000, Journal::default());
+    assert!(result.is_err(), "the unplug stops the first run");
+    let journal = events.iter().rev().find_map(|e| if let Event::Journal(j) = e { Some(j.clone()) } else { None });
+    let journal = journal.unwrap();
+    assert!(journal.settings.is_some(), "the journal keeps the whole backup");
+
+    sim.wait(std::time::Duration::from_secs(61));
+    assert_eq!(sim.usb_id(), Some(E3372H.download_id), "back in download mode: nothing to back up there");
+    let (result, _) = run_job(&sim, &E3372H, 300_000, journal);
+    let report = result.unwrap_or_else(|f| panic!("{f}"));
+    assert!(!report.resumed.is_empty());
+    assert_eq!(at_replies(&sim, HUAWEI_QUERIES), before, "the settings saved by the first run are back");
+    assert!(matches!(report.restore.unwrap().outcome(&Setting::NetworkMode), Some(RestoreOutcome::Changed { .. })));
 }
 
 #[test]

@@ -46,15 +46,10 @@ impl fmt::Display for ApnProfile {
 }
 
 impl<P: Port, O: Observer> AtClient<P, O> {
-    /// `AT+CGDCONT?`: every stored APN profile.
-    pub async fn apn_profiles(&mut self) -> Result<Vec<ApnProfile>, AtError> {
-        let lines = self.query("AT+CGDCONT?", QUERY_TIMEOUT).await?;
-        Ok(lines.iter().filter_map(|l| ApnProfile::parse(l)).collect())
-    }
-
-    /// Stores `profile`.
-    pub async fn set_apn_profile(&mut self, profile: &ApnProfile) -> Result<(), AtError> {
-        self.query(&profile.restore_command(), QUERY_TIMEOUT).await.map(drop)
+    /// `AT+CGDCONT?`: every stored APN profile; `None` when the modem refuses the query.
+    pub async fn apn_profiles(&mut self) -> Result<Option<Vec<ApnProfile>>, AtError> {
+        let lines = self.query_optional("AT+CGDCONT?", QUERY_TIMEOUT).await?;
+        Ok(lines.map(|l| l.iter().filter_map(|l| ApnProfile::parse(l)).collect()))
     }
 }
 

@@ -72,8 +72,8 @@ impl SettingsBackup {
         identity: &Identity,
         taken_at: Option<u64>,
     ) -> Result<SettingsBackup, AtError> {
-        let apn_profiles = match at.query_optional("AT+CGDCONT?", crate::at::QUERY_TIMEOUT).await? {
-            Some(lines) => Reading::Saved { value: lines.iter().filter_map(|l| ApnProfile::parse(l)).collect() },
+        let apn_profiles = match at.apn_profiles().await? {
+            Some(value) => Reading::Saved { value },
             None => not_supported("AT+CGDCONT?"),
         };
         let network_mode = match at.network_mode_command(&identity.manufacturer).await? {

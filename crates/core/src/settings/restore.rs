@@ -216,12 +216,6 @@ pub async fn restore<P: Port, O: Observer>(
     Ok(report)
 }
 
-/// `+CGDCONT?`, or `None` when the modem refuses it.
-async fn read_apns<P: Port, O: Observer>(at: &mut AtClient<P, O>) -> Result<Option<Vec<ApnProfile>>, AtError> {
-    let lines = at.query_optional("AT+CGDCONT?", QUERY_TIMEOUT).await?;
-    Ok(lines.map(|l| l.iter().filter_map(|l| ApnProfile::parse(l)).collect()))
-}
-
 /// Sends a set command: `Ok(None)` when taken, `Ok(Some(obstacle))` when refused.
 async fn set<P: Port, O: Observer>(at: &mut AtClient<P, O>, command: &str) -> Result<Option<Obstacle>, AtError> {
     match at.query(command, QUERY_TIMEOUT).await {
@@ -243,7 +237,7 @@ async fn restore_apns<P: Port, O: Observer>(
     saved: &[ApnProfile],
     items: &mut Vec<RestoredItem>,
 ) -> Result<(), AtError> {
-    let Some(now) = read_apns(at).await? else {
+    let Some(now) = at.apn_profiles().await? else {
         let obstacle = Obstacle::NotSupported { command: "AT+CGDCONT?".into() };
         items.extend(saved.iter().map(|p| RestoredItem {
             setting: Setting::ApnProfile { cid: p.cid },
@@ -278,7 +272,7 @@ async fn restore_apns<P: Port, O: Observer>(
     if now.as_slice() == saved {
         return Ok(());
     }
-    let after = read_apns(at).await?.unwrap_or_default();
+    let after = at.apn_profiles().await?.unwrap_or_default();
     for item in &mut items[first..] {
         let Setting::ApnProfile { cid } = item.setting else { continue };
         let wanted = saved.iter().find(|p| p.cid == cid);
