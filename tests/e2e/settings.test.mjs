@@ -1,12 +1,15 @@
 // Issue 7 "Settings" in the page with the built-in virtual modem: a backup downloaded as
 // JSON and kept in the browser (under a hash of the IMEI), a stand-alone restore from a
 // file that changes the modem, an update that restores what it cleared, a restore of the
-// kept backup, and an item that cannot be restored with what to do about it.
+// kept backup, and an item that cannot be restored with what to do about it. Then the
+// same through Web Serial, on a 3G stick that has ^SYSCFG but no ^SYSCFGEX.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { serveDist } from './support/server.mjs';
+import { bridgeToSim } from './support/browser.mjs';
+import { SimBridge, serialConfig } from './support/sim-bridge.mjs';
 import { withWizard } from './pages/wizard-page.mjs';
 
 let server;
@@ -112,4 +115,36 @@ test('backs up, restores from a file, keeps the settings through an update and r
     assert.match(await page.getByTestId('settings-error').textContent(), /journal\.json cannot be restored: this file is not a modemflash settings backup/);
     await wizard.screen('settings-7-not-a-backup');
   });
+});
+
+test('backs up and restores a 3G stick without ^SYSCFGEX through Web Serial', { timeout: 120_000 }, async () => {
+  const sim = await SimBridge.start('e3131');
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard) => {
+      const { page } = wizard;
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('settings-download').click()]);
+      const backup = JSON.parse(await readFile(await download.path(), 'utf8'));
+      assert.equal(backup.device.model, 'E3131');
+      assert.deepEqual(backup.network_mode.value, { '^SYSCFG': { mode: 2, acqorder: 0, band: '3FFFFFFF', roam: 1, srvdomain: 2 } });
+
+      const wcdmaOnly = structuredClone(backup);
+      wcdmaOnly.network_mode.value['^SYSCFG'].mode = 14;
+      await restoreFromFile(wizard, 'wcdma-only.json', wcdmaOnly);
+      const items = await restoredItems(page.getByTestId('settings-panel'));
+      assert.ok(items.includes('Network mode: was ^SYSCFG 2,0,3FFFFFFF,1,2, set back to ^SYSCFG 14,0,3FFFFFFF,1,2'), items.join('\n'));
+      await wizard.screen('settings-serial-restored');
+
+      // Each task opens the port and closes it again, so nothing holds it between steps.
+      const log = await wizard.serialLog();
+      const ops = log.filter((e) => e.op === 'open' || e.op === 'close').map((e) => e.op);
+      assert.deepEqual(ops, ['open', 'close', 'open', 'close', 'open', 'close'], 'identify, backup, restore');
+    });
+  } finally {
+    await sim.stop();
+  }
 });
