@@ -110,7 +110,8 @@ pub fn run(args: &FlashArgs) -> ExitCode {
     if resuming {
         println!("Resuming an interrupted update (journal {}).", journal_file.path().display());
     }
-    print!("{}", describe_plan(args, &inspection, &plan, resuming));
+    let resumed_settings = resuming.then_some(journal.settings.is_some());
+    print!("{}", describe_plan(args, &inspection, &plan, resumed_settings));
     if !args.yes {
         match confirm::ask(&format!("Flash this firmware onto the modem at {}?", args.port)) {
             Ok(true) => {}
@@ -210,7 +211,8 @@ impl Observer for JobObserver {
 }
 
 /// The plan, for the person to confirm.
-fn describe_plan(args: &FlashArgs, inspection: &Inspection, plan: &Plan, resuming: bool) -> String {
+/// `resumed_settings`: when resuming, whether the interrupted run's journal kept a backup.
+fn describe_plan(args: &FlashArgs, inspection: &Inspection, plan: &Plan, resumed_settings: Option<bool>) -> String {
     let report = &inspection.report;
     let target = &inspection.image.target;
     let mut out = String::new();
@@ -252,8 +254,18 @@ fn describe_plan(args: &FlashArgs, inspection: &Inspection, plan: &Plan, resumin
         "Kept:      the settings (APN profiles, network mode, PIN check state) are backed up, saved as a file and \
          restored."
     );
-    if resuming {
-        let _ = writeln!(out, "           (A modem still in update mode has no settings to back up.)");
+    match resumed_settings {
+        Some(true) => {
+            let _ = writeln!(
+                out,
+                "           (The settings the interrupted run backed up are restored; a modem in update mode has \
+                 none to read.)"
+            );
+        }
+        Some(false) => {
+            let _ = writeln!(out, "           (A modem still in update mode has no settings to back up.)");
+        }
+        None => {}
     }
     let _ = writeln!(
         out,
