@@ -8,7 +8,7 @@ use modemflash_core::settings::{restore, RestoreReport, SettingsBackup};
 
 use crate::modem::ModemPort;
 use crate::session::LogLine;
-use crate::wizard::LogObserver;
+use crate::wizard::JobObserver;
 
 /// The wall clock in Unix seconds, for the backup's `taken_at`.
 pub fn unix_now() -> u64 {
@@ -17,7 +17,8 @@ pub fn unix_now() -> u64 {
 
 /// Identifies the modem on `port` and reads its settings; gives the port back.
 pub async fn back_up(port: ModemPort, log: RwSignal<Vec<LogLine>>) -> (Result<SettingsBackup, String>, ModemPort) {
-    let mut at = AtClient::new(port, LogObserver(log));
+    let mut observer = JobObserver::outside_a_job(log);
+    let mut at = AtClient::new(port, &mut observer);
     let result = match probe::identify(&mut at, None).await {
         Ok(found) => SettingsBackup::read(&mut at, &found.identity, Some(unix_now()))
             .await
@@ -33,7 +34,8 @@ pub async fn restore_on(
     backup: &SettingsBackup,
     log: RwSignal<Vec<LogLine>>,
 ) -> (Result<RestoreReport, String>, ModemPort) {
-    let mut at = AtClient::new(port, LogObserver(log));
+    let mut observer = JobObserver::outside_a_job(log);
+    let mut at = AtClient::new(port, &mut observer);
     let result = match probe::identify(&mut at, None).await {
         Ok(found) => {
             restore(&mut at, backup, found.identity.imei.as_deref()).await.map_err(|e| explain(IdentifyError::At(e)))

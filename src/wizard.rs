@@ -59,7 +59,8 @@ pub async fn identify_on(
     via: Via,
     log: RwSignal<Vec<LogLine>>,
 ) -> (Screen, ModemPort) {
-    let mut at = AtClient::new(port, LogObserver(log));
+    let mut observer = JobObserver::outside_a_job(log);
+    let mut at = AtClient::new(port, &mut observer);
     let result = probe::identify(&mut at, usb).await;
     let (port, _) = at.into_parts();
     (Screen::after_identify(result, usb, via), port)
@@ -124,9 +125,18 @@ pub fn demo_firmware() -> Option<web_sys::File> {
 }
 
 /// Feeds a job's events into the progress view and the log, and keeps the journal.
-struct JobObserver {
+pub struct JobObserver {
     view: RwSignal<JobView>,
     log: LogObserver,
+}
+
+impl JobObserver {
+    /// For the AT steps outside a job (identification, settings backup and restore): the
+    /// same observer type as the flasher's, so the engine's AT steps are compiled once
+    /// into the wasm. Its progress view is its own and shown nowhere.
+    pub fn outside_a_job(log: RwSignal<Vec<LogLine>>) -> Self {
+        JobObserver { view: RwSignal::new(JobView::default()), log: LogObserver(log) }
+    }
 }
 
 impl Observer for JobObserver {
