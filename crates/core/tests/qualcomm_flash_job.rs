@@ -29,16 +29,7 @@ fn inspected(package: QualcommPackage) -> Update {
     let mut files: Vec<FolderFile<Vec<u8>>> =
         package.files.iter().map(|(n, b)| FolderFile { name: n.clone(), source: b.clone() }).collect();
     let inspection = block_on(inspect_package(&mut files)).unwrap();
-    let starts: Vec<u64> = package
-        .files
-        .iter()
-        .scan(0u64, |at, (_, b)| {
-            let start = *at;
-            *at += b.len() as u64;
-            Some(start)
-        })
-        .collect();
-    let chain = package.files.iter().flat_map(|(_, b)| b.clone()).collect();
+    let (chain, starts) = package.chain();
     let inspection = inspection.chained(|i| starts[i]);
     Update { package, chain, inspection }
 }

@@ -9,10 +9,12 @@ use modemflash_core::device::PortRole;
 use modemflash_core::event::{Event, Silent};
 use modemflash_core::flasher::{Failure, Flasher, Job, Journal, Report};
 use modemflash_core::image::balong::inspect;
-use modemflash_core::image::InspectOptions;
+use modemflash_core::image::qualcomm::inspect_package;
+use modemflash_core::image::{FolderFile, InspectOptions};
 use modemflash_core::settings::{
     restore, ModeCommand, NetworkMode, Obstacle, PinCheck, Reading, RestoreOutcome, Setting, SettingsBackup,
 };
+use modemflash_sim::image::qualcomm::stick_package;
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::nv::SIM_PIN;
 use modemflash_sim::profile::{ALCATEL_X020, E3131, E3372H, ZTE_MF626};
@@ -173,6 +175,34 @@ fn a_stick_without_syscfgex_keeps_its_syscfg_preferences() {
         }
     );
     assert!(matches!(report.restore.unwrap().outcome(&Setting::NetworkMode), Some(RestoreOutcome::Changed { .. })));
+}
+
+#[test]
+fn a_zte_stick_keeps_its_zsnt_mode_through_a_qualcomm_update() {
+    let sim = Sim::new(&ZTE_MF626);
+    configure(&sim, &["AT+ZSNT=2,0,2", "AT+CGDCONT=2,\"IP\",\"zte.example\""]);
+    let queries = ["AT+CGDCONT?", "AT+ZSNT?", "AT+CLCK=\"SC\",2"];
+    let before = at_replies(&sim, &queries);
+
+    // The package laid end to end, as the flasher reads a folder.
+    let package = stick_package(&ZTE_MF626, "BD_P673A2V1.0.1B02", 100_000);
+    let mut files: Vec<FolderFile<Vec<u8>>> =
+        package.files.iter().map(|(n, b)| FolderFile { name: n.clone(), source: b.clone() }).collect();
+    let (chain, starts) = package.chain();
+    let inspection = block_on(inspect_package(&mut files)).unwrap().chained(|i| starts[i]);
+    let port = sim.open_role(PortRole::Pcui).unwrap();
+    let mut flasher = Flasher::new(SimConnector::new(sim.clone()), Vec::new());
+    let job =
+        Job { inspection: &inspection, source: chain.as_slice(), only: None, journal: Journal::default(), usb: None };
+    let report = block_on(flasher.run(port, job)).unwrap_or_else(|f| panic!("{f}"));
+
+    assert_eq!(report.new_version, "BD_P673A2V1.0.1B02");
+    assert_eq!(at_replies(&sim, &queries), before, "APNs, +ZSNT and the PIN check read back as before");
+    let restore = report.restore.unwrap();
+    assert_eq!(
+        restore.outcome(&Setting::NetworkMode),
+        Some(&RestoreOutcome::Changed { was: "+ZSNT 0,0,0".into(), value: "+ZSNT 2,0,2".into() })
+    );
 }
 
 #[test]
