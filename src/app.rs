@@ -10,6 +10,7 @@ use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::balong::fit::StickFacts;
 use modemflash_core::image::Inspection;
 use modemflash_core::preflight::Finding;
+use modemflash_core::settings::SettingsBackup;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
@@ -27,6 +28,7 @@ use crate::components::manifest_panel::ManifestPanel;
 use crate::components::outcome::Outcome;
 use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
+use crate::components::settings_panel::SettingsPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
 use crate::components::usb_connect::UsbConnectPanel;
@@ -38,6 +40,7 @@ use crate::job_view::JobView;
 use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
+use crate::restore_view::{shown_time, RestoreView, SettingsTask};
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
 use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
@@ -110,7 +113,15 @@ pub fn App() -> impl IntoView {
     let prompt = PromptChannel::new();
     let doctor = Doctor::new();
     spawn_local(doctor.read_environment());
+    let settings_task = RwSignal::new(SettingsTask::Idle);
+    let stored_backup = RwSignal::new(None::<SettingsBackup>);
     crate::host::connect(screen, phase, job);
+    // The backup this browser keeps for the connected modem (browser storage).
+    let reload_backup = move || {
+        let key = screen.with(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
+        stored_backup.set(key.and_then(|k| crate::settings_store::load(&k)));
+    };
+    Effect::new(move |_| reload_backup());
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
     let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
@@ -122,8 +133,13 @@ pub fn App() -> impl IntoView {
         }
         _ => None,
     });
+    let settings_busy = Signal::derive(move || busy.get() || settings_task.with(|t| *t == SettingsTask::Working));
+    let stored_when = Signal::derive(move || {
+        stored_backup.with(|b| b.as_ref().map(|b| b.taken_at.as_deref().map(shown_time).unwrap_or_default()))
+    });
 
     let on_connect = Callback::new(move |()| {
+        settings_task.set(SettingsTask::Idle);
         screen.set(Screen::Identifying(Via::WebSerial));
         spawn_local(async move {
             let (next, conn) = connect_serial(log, tr, doctor).await;
@@ -166,6 +182,7 @@ pub fn App() -> impl IntoView {
         });
     });
     let on_virtual = Callback::new(move |()| {
+        settings_task.set(SettingsTask::Idle);
         screen.set(Screen::Identifying(Via::Virtual));
         doctor.use_virtual();
         spawn_local(async move {
@@ -222,6 +239,8 @@ pub fn App() -> impl IntoView {
             return;
         };
         phase.set(JobPhase::Running);
+        // The done screen shows what the update restored; an older result would confuse.
+        settings_task.set(SettingsTask::Idle);
         spawn_local(async move {
             let blob: Blob = file.unchecked_into();
             let result = run_update(conn, &inspection, blob, prompt, job, log, doctor).await;
@@ -229,6 +248,8 @@ pub fn App() -> impl IntoView {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
             });
+            // The job kept a new backup of the modem's settings.
+            reload_backup();
         });
     };
     let on_confirm = Callback::new(move |()| start_job());
@@ -289,6 +310,64 @@ pub fn App() -> impl IntoView {
             screen.set(next);
         });
     });
+    let on_settings_download = Callback::new(move |()| {
+        let Some(conn) = connection.get_value() else { return };
+        settings_task.set(SettingsTask::Working);
+        spawn_local(async move {
+            let task = match open_at_port(conn).await {
+                Err(what) => SettingsTask::failed(&what),
+                Ok(port) => {
+                    let (result, port) = crate::settings_steps::back_up(port, log).await;
+                    port.close().await;
+                    match result {
+                        Ok(backup) => {
+                            crate::settings_store::save(&backup);
+                            let file = backup.file_name();
+                            save_text(&file, &backup.to_json());
+                            stored_backup.set(Some(backup));
+                            SettingsTask::Saved { file }
+                        }
+                        Err(what) => SettingsTask::failed(&what),
+                    }
+                }
+            };
+            settings_task.set(task);
+        });
+    });
+    let restore_settings = move |backup: SettingsBackup| {
+        let Some(conn) = connection.get_value() else { return };
+        settings_task.set(SettingsTask::Working);
+        spawn_local(async move {
+            let task = match open_at_port(conn).await {
+                Err(what) => SettingsTask::failed(&what),
+                Ok(port) => {
+                    let (result, port) = crate::settings_steps::restore_on(port, &backup, log).await;
+                    port.close().await;
+                    match result {
+                        Ok(report) => SettingsTask::Restored(RestoreView::new(&report)),
+                        Err(what) => SettingsTask::failed(&what),
+                    }
+                }
+            };
+            settings_task.set(task);
+        });
+    };
+    let on_restore_saved = Callback::new(move |()| {
+        if let Some(backup) = stored_backup.get_untracked() {
+            restore_settings(backup);
+        }
+    });
+    let on_restore_file = Callback::new(move |file: web_sys::File| {
+        settings_task.set(SettingsTask::Working);
+        spawn_local(async move {
+            let name = file.name();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
+            match SettingsBackup::from_json(text.as_deref().unwrap_or_default()) {
+                Ok(backup) => restore_settings(backup),
+                Err(e) => settings_task.set(SettingsTask::bad_file(&name, &e.to_string())),
+            }
+        });
+    });
 
     view! {
         <header class="page-header">
@@ -315,6 +394,16 @@ pub fn App() -> impl IntoView {
                 }}
             </div>
             {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_file /> })}
+            <Show when=move || screen.with(|s| matches!(s, Screen::Identified(_)))>
+                <SettingsPanel
+                    task=settings_task
+                    stored=stored_when
+                    busy=settings_busy
+                    on_download=on_settings_download
+                    on_restore_saved=on_restore_saved
+                    on_restore_file=on_restore_file
+                />
+            </Show>
             <Show when=move || screen.with(Screen::device_ready)>
                 <FirmwarePanel
                     state=firmware
@@ -445,6 +534,21 @@ async fn run_update(
                 Err(e) => Err(open_failure(e.to_string())),
             }
         }
+    }
+}
+
+/// Opens the connection's AT port for a settings task; what went wrong and what to do
+/// otherwise.
+async fn open_at_port(conn: Connection) -> Result<ModemPort, String> {
+    match conn {
+        Connection::Serial { port, .. } => match WebSerialPort::open(port).await {
+            Ok(port) => Ok(ModemPort::Serial(port)),
+            Err(e) => Err(format!("{e}. {}", e.next_step())),
+        },
+        Connection::Virtual(sim) => match sim.open_role(PortRole::Pcui) {
+            Ok(port) => Ok(ModemPort::Virtual(port)),
+            Err(e) => Err(format!("{e}. {}", e.next_step())),
+        },
     }
 }
 

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod job_view;
 pub mod manifest_view;
 pub mod outcome_view;
+pub mod restore_view;
 pub mod session;
 pub mod usb_view;
 
@@ -31,6 +32,10 @@ pub mod manifest_fetch;
 pub mod modem;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
+#[cfg(target_arch = "wasm32")]
+pub mod settings_steps;
+#[cfg(target_arch = "wasm32")]
+pub mod settings_store;
 #[cfg(target_arch = "wasm32")]
 pub mod tr;
 #[cfg(target_arch = "wasm32")]

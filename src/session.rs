@@ -96,6 +96,8 @@ pub struct DeviceView {
     pub port_role: &'static str,
     /// Whether this is the virtual modem.
     pub is_virtual: bool,
+    /// The key its settings backups are kept under (a hash of the IMEI, never the IMEI).
+    pub key: Option<String>,
 }
 
 impl DeviceView {
@@ -112,6 +114,7 @@ impl DeviceView {
             usb: found.usb.map(describe_usb),
             port_role: found.role.label(),
             is_virtual: via == Via::Virtual,
+            key: found.identity.imei.as_deref().map(modemflash_core::settings::device_key),
         }
     }
 }
@@ -230,7 +233,10 @@ impl LogLine {
                 Level::Info,
                 format!("Plan: {} partition(s), {} bytes to write.", plan.partitions.len(), plan.bytes_to_write),
             ),
-            Event::Progress(_) | Event::Journal(_) => return None,
+            // The engine logs what it saved and restored; the events feed the screens.
+            Event::Progress(_) | Event::Journal(_) | Event::SettingsSaved(_) | Event::SettingsRestored(_) => {
+                return None
+            }
         };
         Some(LogLine { level, text })
     }
@@ -285,6 +291,7 @@ mod tests {
         };
         let card = DeviceView::new(&found, Via::WebSerial);
         assert_eq!(card.imei.as_deref(), Some("•••••••••••3453"));
+        assert!(card.key.as_deref().is_some_and(|k| k.len() == 64 && !k.contains("123453")), "{:?}", card.key);
         assert_eq!(card.usb.as_deref(), Some("12d1:1506 (Huawei, normal mode)"));
         assert_eq!(card.port_role, "AT command port (PCUI)");
         assert!(!card.is_virtual);

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::restore_list::RestoreList;
 use crate::outcome_view::{DoneView, StoppedView};
 use crate::tr::Tr;
 
@@ -9,12 +10,9 @@ use crate::tr::Tr;
 #[component]
 pub fn UpdateDone(view: DoneView) -> impl IntoView {
     let tr = Tr::get();
-    let settings = move || {
-        if view.restored.is_empty() {
-            tr.format("done.nothing_restored", &[("count", &view.saved.to_string())])
-        } else {
-            tr.format("done.restored", &[("profiles", &view.restored.join(", "))])
-        }
+    let settings = match view.settings.clone() {
+        Some(restored) => view! { <RestoreList view=restored /> }.into_any(),
+        None => view! { <p>{tr.t("done.no_settings")}</p> }.into_any(),
     };
     let resumed = view.resumed.to_string();
     view! {

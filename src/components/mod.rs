@@ -13,6 +13,8 @@ pub mod manifest_panel;
 pub mod outcome;
 pub mod preflight;
 pub mod reconnect_prompt;
+pub mod restore_list;
+pub mod settings_panel;
 pub mod support_banner;
 pub mod update_button;
 pub mod usb_connect;

@@ -17,4 +17,5 @@ pub mod manifest;
 pub mod port;
 pub mod preflight;
 pub mod protocol;
+pub mod settings;
 pub mod time;

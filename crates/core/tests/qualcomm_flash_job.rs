@@ -29,16 +29,7 @@ fn inspected(package: QualcommPackage) -> Update {
     let mut files: Vec<FolderFile<Vec<u8>>> =
         package.files.iter().map(|(n, b)| FolderFile { name: n.clone(), source: b.clone() }).collect();
     let inspection = block_on(inspect_package(&mut files)).unwrap();
-    let starts: Vec<u64> = package
-        .files
-        .iter()
-        .scan(0u64, |at, (_, b)| {
-            let start = *at;
-            *at += b.len() as u64;
-            Some(start)
-        })
-        .collect();
-    let chain = package.files.iter().flat_map(|(_, b)| b.clone()).collect();
+    let (chain, starts) = package.chain();
     let inspection = inspection.chained(|i| starts[i]);
     Update { package, chain, inspection }
 }
@@ -86,7 +77,8 @@ fn updates_each_virtual_stick_from_normal_mode_and_restores_its_apn() {
         assert_flash_is_package(&sim, &update);
         assert_eq!(report.old_version.as_deref(), Some(profile.revision));
         assert_eq!(report.new_version, NEW_VERSION);
-        assert_eq!(report.restored.len(), 1, "the update cleared the APN, the job put it back");
+        let restore = report.restore.as_ref().unwrap();
+        assert_eq!(restore.set(), 1, "the update cleared the APN, the job put it back: {restore:?}");
         assert_eq!(sim.usb_id(), Some(profile.normal_id), "back in normal mode");
         assert_eq!(report.written, ["0:QCSBL", "0:OEMSBL", "0:AMSS"]);
         let titles: Vec<String> =

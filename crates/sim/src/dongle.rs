@@ -23,6 +23,7 @@ use crate::bootrom::{BootRom, Started, BOOT_ROM_ID, BOOT_ROM_PORTS};
 use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
 use crate::modem::{NormalMode, PdpContext, ZteNv};
+use crate::nv::NvSettings;
 use crate::profile::{Composition, Profile};
 use crate::zero_cd::{ControlOutcome, ZeroCd};
 
@@ -115,8 +116,8 @@ pub struct VirtualDongle {
     download_flag: bool,
     /// The firmware the normal mode runs.
     revision: String,
-    /// Settings that survive a reboot (NV), until a firmware update clears them.
-    apns: Vec<PdpContext>,
+    /// Settings that survive a reboot (NV), until a firmware update resets them.
+    nv: NvSettings,
     /// ZTE `AT+ZCDRUN` flags (NV, kept by firmware updates).
     zte: ZteNv,
     /// The composition normal mode enumerated with.
@@ -143,14 +144,14 @@ impl VirtualDongle {
     /// A dongle just plugged in, in normal mode.
     pub fn new(profile: &'static Profile) -> Self {
         let revision = profile.revision.to_string();
-        let apns = NormalMode::factory_apns(profile);
+        let nv = NvSettings::factory(profile);
         VirtualDongle {
             profile,
             mode: Mode::Normal(NormalMode::new(
                 profile,
                 profile.normal_ports,
                 revision.clone(),
-                apns.clone(),
+                nv.clone(),
                 ZteNv::FACTORY,
             )),
             generation: 0,
@@ -158,7 +159,7 @@ impl VirtualDongle {
             transition: None,
             download_flag: false,
             revision,
-            apns,
+            nv,
             zte: ZteNv::FACTORY,
             composition: Composition { id: profile.normal_id, ports: profile.normal_ports },
             flash: BTreeMap::new(),
@@ -291,9 +292,14 @@ impl VirtualDongle {
 
     /// The APN profiles stored now.
     pub fn apns(&self) -> &[PdpContext] {
+        &self.nv().apns
+    }
+
+    /// Every setting stored now (APN profiles, network preferences, PIN check).
+    pub fn nv(&self) -> &NvSettings {
         match &self.mode {
-            Mode::Normal(m) => m.apns(),
-            _ => &self.apns,
+            Mode::Normal(m) => m.nv(),
+            _ => &self.nv,
         }
     }
 
@@ -355,7 +361,7 @@ impl VirtualDongle {
                 out.extend(received.replies.into_iter().map(|bytes| Emission { iface, bytes, delay: AT_REPLY_DELAY }));
                 if received.enter_download {
                     self.download_flag = true;
-                    self.apns = m.apns().to_vec();
+                    self.nv = m.nv().clone();
                     self.transition = Some((now + GODLOAD_SHUTDOWN, Transition::ShutDown { then: Boot::Download }));
                 }
                 out
@@ -408,7 +414,7 @@ impl VirtualDongle {
                         // flash_eraseall: every partition, and the NV area with them.
                         self.flash.clear();
                         self.nvram.fill(0xFF);
-                        self.apns.clear();
+                        self.nv.reset_by_update(self.profile);
                     }
                     // The loader brings up download mode through an A-core restart.
                     self.bricked = false;
@@ -456,7 +462,7 @@ impl VirtualDongle {
 
     fn leave_bus(&mut self) {
         if let Mode::Normal(m) = &self.mode {
-            self.apns = m.apns().to_vec();
+            self.nv = m.nv().clone();
             self.zte = m.zte();
         }
         if self.present() {
@@ -475,8 +481,8 @@ impl VirtualDongle {
                     if let Some(v) = self.flashed_version() {
                         self.revision = v;
                     }
-                    // A firmware update resets the NV settings to the factory's empty set.
-                    self.apns.clear();
+                    // A firmware update resets the NV settings (nv.rs).
+                    self.nv.reset_by_update(self.profile);
                 }
                 self.next_urc = now + URC_PERIOD;
                 self.composition = match self.profile.zcdrun {
@@ -484,7 +490,7 @@ impl VirtualDongle {
                     _ => Composition { id: self.profile.normal_id, ports: self.profile.normal_ports },
                 };
                 let ports = self.composition.ports;
-                Mode::Normal(NormalMode::new(self.profile, ports, self.revision.clone(), self.apns.clone(), self.zte))
+                Mode::Normal(NormalMode::new(self.profile, ports, self.revision.clone(), self.nv.clone(), self.zte))
             }
         };
     }

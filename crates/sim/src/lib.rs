@@ -21,6 +21,7 @@ pub mod image;
 pub mod link;
 pub mod matrix;
 pub mod modem;
+pub mod nv;
 pub mod port;
 pub mod profile;
 pub mod qdl;

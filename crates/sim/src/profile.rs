@@ -78,6 +78,19 @@ pub enum Signing {
     },
 }
 
+/// Which command holds the network mode and band preferences (specs/at-commands.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkModeCommand {
+    /// Huawei LTE sticks: `^SYSCFGEX`.
+    SysCfgEx,
+    /// Huawei 3G sticks: `^SYSCFG` only; `AT^SYSCFGEX=?` is an unknown command.
+    SysCfg,
+    /// ZTE: `+ZSNT`.
+    Zsnt,
+    /// None the spec knows (Sierra, Alcatel).
+    None,
+}
+
 /// Everything that makes one virtual dongle different from another.
 #[derive(Clone, Copy, Debug)]
 pub struct Profile {
@@ -124,6 +137,8 @@ pub struct Profile {
     pub signing: Signing,
     /// APN profiles the stick ships with: `(cid, PDP type, APN)`.
     pub apns: &'static [(u8, &'static str, &'static str)],
+    /// Its network-preference command.
+    pub network_mode: NetworkModeCommand,
     /// Reply to unknown commands.
     pub unknown_command: UnknownCommand,
     /// ZTE `AT+ZCDRUN` (specs/qualcomm-dload.md §5.1, at-commands.md §6.2): the
@@ -154,8 +169,27 @@ pub const E3372H: Profile = Profile {
     dload_id: "CL2E3372HM",
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
+    network_mode: NetworkModeCommand::SysCfgEx,
     unknown_command: UnknownCommand::Error,
     zcdrun: None,
+};
+
+/// Huawei E3131 with stick firmware: a Balong V7R1 HSPA+ stick, older firmware. It has no
+/// LTE, so no `^SYSCFGEX` (its network preferences are `^SYSCFG`), and it answers unknown
+/// commands with `COMMAND NOT SUPPORT` (specs/at-commands.md §1.1, §6.1).
+pub const E3131: Profile = Profile {
+    name: "e3131",
+    description: "Huawei E3131, stick firmware (Balong V7R1, HSPA+): ^SYSCFG without ^SYSCFGEX, older AT replies",
+    model: "E3131",
+    revision: "21.158.13.00.209",
+    imei: "861000000234565",
+    hardware: "CH1E3131SM Ver.A",
+    dashboard: "UTPS21.005.11.10.209_MAC21.005.11.08.209",
+    build_date: "Mar 27 2013, 16:41:58",
+    dload_id: "CH1E3131SM",
+    network_mode: NetworkModeCommand::SysCfg,
+    unknown_command: UnknownCommand::CommandNotSupport,
+    ..E3372H
 };
 
 /// The public-key hash the signed virtual stick trusts (synthetic, not a Huawei key).
@@ -193,6 +227,7 @@ pub const MC7455: Profile = Profile {
     dload_id: "",
     signing: Signing::None,
     apns: &[(1, "IPV4V6", "internet")],
+    network_mode: NetworkModeCommand::None,
     unknown_command: UnknownCommand::Error,
     zcdrun: None,
 };
@@ -241,6 +276,7 @@ pub const ZTE_MF626: Profile = Profile {
     dload_id: "",
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
+    network_mode: NetworkModeCommand::Zsnt,
     unknown_command: UnknownCommand::Error,
     zcdrun: Some(ZTE_DOWNLOAD_COMPOSITION),
 };
@@ -276,6 +312,7 @@ pub const ALCATEL_X020: Profile = Profile {
     dload_id: "",
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
+    network_mode: NetworkModeCommand::None,
     unknown_command: UnknownCommand::Error,
     zcdrun: None,
 };
@@ -329,6 +366,7 @@ pub const HUAWEI_E1550: Profile = Profile {
         unframed_max: 4096,
     }),
     download_id: UsbId::new(0x05c6, 0x9008),
+    network_mode: NetworkModeCommand::SysCfg,
     unknown_command: UnknownCommand::CommandNotSupport,
     ..ALCATEL_X020
 };
@@ -352,12 +390,14 @@ pub const E220: Profile = Profile {
     normal_id: UsbId::new(0x12d1, 0x1003),
     normal_ports: &[(0, PortRole::Modem), (1, PortRole::Pcui)],
     download_id: UsbId::new(0x05c6, 0x9008),
+    network_mode: NetworkModeCommand::SysCfg,
+    zcdrun: None,
     ..ZTE_MF626
 };
 
 /// Every profile, for `sim --help` and the page's virtual modem.
 pub const PROFILES: &[Profile] =
-    &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550, E220];
+    &[E3372H, E3372H_SIGNED, E3131, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550, E220];
 
 /// Sierra QDL boot-and-hold accepting the profile's Hello versions.
 fn qdl_device(p: &'static Profile) -> Box<dyn DownloadDevice> {

@@ -7,4 +7,5 @@ mod inspect;
 mod manifest;
 mod pack;
 mod qfu_client;
+mod settings;
 mod support;

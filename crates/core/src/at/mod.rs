@@ -171,11 +171,14 @@ impl<P: Port, O: Observer> AtClient<P, O> {
         }
     }
 
-    /// Like [`Self::query`], but a refusal or silence means "not supported here": `None`.
+    /// Like [`Self::query_idempotent`] (for reads only), but a refusal means "not
+    /// supported here": `None`. Silence after every attempt stays an error: a lost
+    /// answer must not pass for an unsupported command (a settings backup would
+    /// silently leave out what the modem holds).
     pub async fn query_optional(&mut self, command: &str, timeout: Duration) -> Result<Option<Vec<String>>, AtError> {
-        match self.query(command, timeout).await {
+        match self.query_idempotent(command, timeout).await {
             Ok(info) => Ok(Some(info)),
-            Err(AtError::Rejected { .. } | AtError::Timeout { .. }) => Ok(None),
+            Err(AtError::Rejected { .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }

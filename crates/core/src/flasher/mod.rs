@@ -32,7 +32,6 @@ pub use session::{EnterDownload, FamilyFacts, Session};
 pub use stage::Stage;
 
 use crate::at::identity::Identity;
-use crate::at::settings::ApnProfile;
 use crate::at::zte;
 use crate::at::{AtClient, AtError, QUERY_TIMEOUT};
 use crate::device::catalogue::{self, Mode};
@@ -41,6 +40,7 @@ use crate::device::{PortRole, UsbId};
 use crate::event::{Event, Level, Observer};
 use crate::image::{ByteSource, Inspection, Outcome, TargetFacts};
 use crate::port::{Port, PortError};
+use crate::settings::{self, RestoreReport, SettingsBackup};
 
 /// How long a stick may take to come back in download mode after `AT^GODLOAD`.
 pub const DOWNLOAD_MODE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -91,10 +91,10 @@ pub struct Report {
     pub old_version: Option<String>,
     /// The firmware the modem reports now.
     pub new_version: String,
-    /// APN profiles saved before the update.
-    pub backed_up: Vec<ApnProfile>,
-    /// APN profiles that had to be put back after it.
-    pub restored: Vec<ApnProfile>,
+    /// The settings saved before the update (by this run or the interrupted one).
+    pub settings: Option<SettingsBackup>,
+    /// What putting them back did, item by item.
+    pub restore: Option<RestoreReport>,
     /// Partitions written by this run.
     pub written: Vec<String>,
     /// Partitions skipped because an earlier run had written them.
@@ -121,12 +121,20 @@ impl Track {
 pub struct Flasher<C, O> {
     connector: C,
     observer: O,
+    wall_clock: Option<u64>,
 }
 
 impl<C: Connector, O: Observer> Flasher<C, O> {
     /// A flasher that reconnects through `connector` and reports to `observer`.
     pub fn new(connector: C, observer: O) -> Self {
-        Flasher { connector, observer }
+        Flasher { connector, observer, wall_clock: None }
+    }
+
+    /// Stamps the settings backup with this time (Unix seconds): the engine has no wall
+    /// clock of its own.
+    pub fn with_wall_clock(mut self, unix_seconds: u64) -> Self {
+        self.wall_clock = Some(unix_seconds);
+        self
     }
 
     /// Gives back the connector and the observer.
@@ -178,9 +186,9 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             let mut at = AtClient::new(port, &mut self.observer);
             match probe::probe_at(&mut at).await {
                 Ok(()) => {
-                    normal = prepare_normal_mode(at, &image.target, &family, track).await?;
+                    normal = prepare_normal_mode(at, &image.target, &family, track, self.wall_clock).await?;
                     // Kept with the journal before the switch: a resumed job restores them.
-                    job.journal.apns = normal.apns.clone();
+                    job.journal.settings = normal.settings.clone().map(Box::new);
                     self.observer.on_event(&Event::Journal(job.journal.clone()));
                     track.enter(Stage::Reconnect { mode: Mode::Download }, &mut self.observer);
                     let wanted = Reconnect {
@@ -208,12 +216,11 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         let mut dl = Session::open(image, &mut job.source, port, &mut self.observer, announce, identified).await?;
         track.state = DeviceState::InDownloadMode;
 
-        let saved_apns = job.journal.apns.clone();
         let mut report = Report {
             old_version: normal.identity.map(|i| i.revision),
             new_version: String::new(),
-            backed_up: saved_apns.clone(),
-            restored: Vec::new(),
+            settings: job.journal.settings.as_deref().cloned(),
+            restore: None,
             written: Vec::new(),
             resumed: Vec::new(),
             left_download_composition: false,
@@ -287,9 +294,12 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         }
         at.log(Level::Info, format!("The modem now runs firmware {}.", report.new_version));
 
-        if !saved_apns.is_empty() {
+        if let Some(saved) = &report.settings {
             track.enter(Stage::RestoreSettings, at.observer());
-            report.restored = restore_apns(&mut at, &saved_apns).await?;
+            let imei = at.imei().await?;
+            let restored = settings::restore(&mut at, saved, imei.as_deref()).await?;
+            at.observer().on_event(&Event::SettingsRestored(restored.clone()));
+            report.restore = Some(restored);
         }
         if zte::is_download_composition(job.usb) {
             // The update is done whatever this answers: a refusal only leaves the stick
@@ -316,6 +326,7 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
     target: &TargetFacts,
     family: &FamilyFacts,
     track: &mut Track,
+    wall_clock: Option<u64>,
 ) -> Result<NormalSide, FlashError> {
     let mut identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
@@ -330,8 +341,9 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
     check_product(&fit, at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
-    let apns = at.apn_profiles().await?;
-    at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
+    let backup = SettingsBackup::read(&mut at, &identity, wall_clock).await?;
+    at.log(Level::Info, backup.summary());
+    at.observer().on_event(&Event::SettingsSaved(Box::new(backup.clone())));
 
     track.enter(Stage::EnterDownload, at.observer());
     match family.enter_download {
@@ -359,41 +371,14 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
         }
     }
     track.state = DeviceState::InDownloadMode;
-    Ok(NormalSide { identity: Some(identity), apns })
+    Ok(NormalSide { identity: Some(identity), settings: Some(backup) })
 }
 
 /// What the normal-mode steps learned.
 #[derive(Default)]
 struct NormalSide {
     identity: Option<Identity>,
-    apns: Vec<ApnProfile>,
-}
-
-/// Puts back the saved APN profiles the update changed or removed; returns them.
-async fn restore_apns<P: Port, O: Observer>(
-    at: &mut AtClient<P, O>,
-    saved: &[ApnProfile],
-) -> Result<Vec<ApnProfile>, FlashError> {
-    let now = at.apn_profiles().await?;
-    let missing: Vec<ApnProfile> = saved.iter().filter(|p| !now.contains(p)).cloned().collect();
-    for profile in &missing {
-        at.set_apn_profile(profile).await?;
-    }
-    let after = at.apn_profiles().await?;
-    for profile in saved.iter().filter(|p| !after.contains(p)) {
-        at.log(
-            Level::Warn,
-            format!(
-                "APN profile {} ({}) could not be restored; enter it again in your connection settings.",
-                profile.cid, profile.apn
-            ),
-        );
-    }
-    at.log(
-        Level::Info,
-        format!("Restored {} APN profile(s); {} were kept by the update.", missing.len(), saved.len() - missing.len()),
-    );
-    Ok(missing)
+    settings: Option<SettingsBackup>,
 }
 
 /// Refuses a failing fit check, logs a warning.

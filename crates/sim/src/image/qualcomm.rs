@@ -34,6 +34,18 @@ impl QualcommPackage {
         self.files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
     }
 
+    /// The files laid end to end, as a flasher reads a package folder, and where each
+    /// file starts in that chain (for `Inspection::chained`).
+    pub fn chain(&self) -> (Vec<u8>, Vec<u64>) {
+        let mut bytes = Vec::new();
+        let mut starts = Vec::with_capacity(self.files.len());
+        for (_, b) in &self.files {
+            starts.push(bytes.len() as u64);
+            bytes.extend_from_slice(b);
+        }
+        (bytes, starts)
+    }
+
     /// Replaces (or adds) file `name`, keeping the listing sorted; the manifest is not
     /// updated, as when a file is swapped by hand.
     pub fn with_file(mut self, name: &str, bytes: Vec<u8>) -> Self {
