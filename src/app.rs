@@ -545,6 +545,11 @@ async fn open_at_port(conn: Connection) -> Result<ModemPort, String> {
             Ok(port) => Ok(ModemPort::Serial(port)),
             Err(e) => Err(format!("{e}. {}", e.next_step())),
         },
+        // Settings are read over AT: the stick's command (PCUI) interface.
+        Connection::Usb { device, .. } => match WebUsbPort::open(device, PortRole::Pcui).await {
+            Ok(port) => Ok(ModemPort::Usb(port)),
+            Err(e) => Err(e.to_string()),
+        },
         Connection::Virtual(sim) => match sim.open_role(PortRole::Pcui) {
             Ok(port) => Ok(ModemPort::Virtual(port)),
             Err(e) => Err(format!("{e}. {}", e.next_step())),
