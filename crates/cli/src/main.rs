@@ -9,6 +9,7 @@ mod identify;
 mod inspect;
 mod output;
 mod pack;
+mod recover;
 mod serial;
 mod sim;
 
@@ -24,6 +25,7 @@ use clap::{Parser, Subcommand};
   modemflash inspect E3372h_Update_22.333.01.00.00.bin
   modemflash pack --out MF626-pkg --model MF626 NPRG8200.hex partition.mbn amss.mbn
   modemflash flash --port /dev/ttyUSB2 E3372h_Update_22.333.01.00.00.bin
+  modemflash recover --port /dev/ttyUSB0 --loader usblsafe-e3372h.bin
   modemflash sim --pty --link /tmp/modem")]
 struct Cli {
     #[command(subcommand)]
@@ -40,6 +42,8 @@ enum Command {
     Pack(pack::PackArgs),
     /// Update a modem's firmware: verify, plan, confirm, write, restart, confirm the version.
     Flash(flash::FlashArgs),
+    /// Bring a Huawei stick stuck in its boot ROM back to update mode with a usbloader, then update it.
+    Recover(recover::RecoverArgs),
     /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
     Sim(sim::SimArgs),
 }
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Flash(args) => flash::run(&args),
         Command::Pack(args) => pack::run(&args),
+        Command::Recover(args) => recover::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
 }

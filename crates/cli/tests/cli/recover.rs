@@ -1,0 +1,131 @@
+//! `recover` against `sim --pty --start-in boot-rom` (specs/huawei-balong.md §14): a stock
+//! loader refused without the explicit flag, taking the IMEI and calibration with it when
+//! given the flag, a patched loader keeping them, and the normal update that follows.
+
+use std::time::Duration;
+
+use crate::inspect::{good_update, NEW_VERSION};
+use crate::support::{arg, run, Running, TempDir, STARTUP};
+
+/// Loader 4.5 KB + restart 2 s + the update of `flash` (see flash.rs), on a busy machine.
+const RECOVER: Duration = Duration::from_secs(120);
+
+const ERASED: &str = "NV area is erased";
+
+/// A stick stuck in its boot ROM on DIR/modem, and synthetic loaders beside it.
+fn bricked_stick(dir: &TempDir) -> (Running, String) {
+    let link = arg(&dir.join("modem")).to_string();
+    let mut sim = Running::start(&["sim", "--pty", "--profile", "e3372h", "--link", &link, "--start-in", "boot-rom"]);
+    assert!(sim.line(STARTUP).starts_with("/dev/"), "the boot ROM port's pty");
+    (sim, link)
+}
+
+fn write_loader(dir: &TempDir, name: &str, patched: bool) -> String {
+    let path = arg(&dir.join(name)).to_string();
+    let mut args = vec!["sim", "--write-loader", &path];
+    if patched {
+        args.push("--patched");
+    }
+    assert!(run(&args, STARTUP).status.success());
+    path
+}
+
+#[test]
+fn a_stock_loader_is_refused_without_the_flag_and_nothing_is_sent() {
+    let dir = TempDir::new("recover-refused");
+    let (mut sim, link) = bricked_stick(&dir);
+    let loader = write_loader(&dir, "usbloader-e3372h.bin", false);
+
+    let out = run(&["recover", "--port", &link, "--loader", &loader], RECOVER);
+    assert_eq!(out.status.code(), Some(1), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("ERASE THE WHOLE FLASH, including the IMEI"), "the loud warning:\n{}", out.stdout);
+    assert!(out.stderr.contains("refused") && out.stderr.contains("nothing was sent"), "{}", out.stderr);
+    assert!(out.stderr.contains("--erases-imei-and-calibration"), "the way out is named:\n{}", out.stderr);
+    assert_eq!(sim.line_within(Duration::from_secs(2)), None, "no loader started: the stick stays in its boot ROM");
+    let safe = write_loader(&dir, "usblsafe-e3372h.bin", true);
+    let out = run(&["recover", "--port", &link, "--loader", &safe], RECOVER);
+    assert_eq!(out.status.code(), Some(0), "the boot ROM is still waiting for a loader:\n{}", out.stderr);
+    assert!(!sim.stop(STARTUP).contains(ERASED));
+}
+
+#[test]
+fn with_the_flag_the_stock_loader_erases_the_imei_and_the_update_follows() {
+    let dir = TempDir::new("recover-erasing");
+    let (mut sim, link) = bricked_stick(&dir);
+    let loader = write_loader(&dir, "usbloader-e3372h.bin", false);
+    let file = dir.write("update.bin", &good_update());
+    let bundle = arg(&dir.join("bundle.json")).to_string();
+
+    let out = run(
+        &[
+            "recover",
+            "--port",
+            &link,
+            "--loader",
+            &loader,
+            "--erases-imei-and-calibration",
+            &file,
+            "--yes",
+            "--debug-bundle",
+            &bundle,
+        ],
+        RECOVER,
+    );
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("The boot ROM took raminit (1500 bytes)."), "{}", out.stdout);
+    assert!(out.stdout.contains("The boot ROM took usbldr (3000 bytes)."), "{}", out.stdout);
+    assert!(out.stdout.contains("The modem is in update mode"), "{}", out.stdout);
+    assert!(out.stdout.contains(&format!("now runs firmware {NEW_VERSION}.")), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Written:   M3Boot-ptable, M3Boot, Kernel, VxWorks, Nvdload, WEBUI."),
+        "{}",
+        out.stdout
+    );
+    for mode in ["download", "normal"] {
+        assert!(sim.line(STARTUP).starts_with("/dev/"), "a new pty in {mode} mode");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    assert!(doc["log"].as_array().is_some_and(|l| l.iter().any(|l| l == "» Done")), "{doc}");
+    assert!(sim.stop(STARTUP).contains(ERASED), "the stock loader erased the NV area");
+}
+
+#[test]
+fn a_patched_loader_keeps_the_imei_and_says_what_to_run_next() {
+    let dir = TempDir::new("recover-patched");
+    let (mut sim, link) = bricked_stick(&dir);
+    let loader = write_loader(&dir, "usblsafe-e3372h.bin", true);
+
+    let out = run(&["recover", "--port", &link, "--loader", &loader], RECOVER);
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("cannot check the patch"), "{}", out.stdout);
+    assert!(out.stdout.contains("Next step: update it now"), "{}", out.stdout);
+    assert!(out.stdout.contains(&format!("modemflash flash --port {link} FIRMWARE")), "{}", out.stdout);
+    assert!(sim.line(STARTUP).starts_with("/dev/"), "back in download mode on a new pty");
+
+    let file = dir.write("update.bin", &good_update());
+    let flashed = run(&["flash", "--port", &link, &file, "--yes", "--journal", arg(&dir.join("j.json"))], RECOVER);
+    assert_eq!(flashed.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", flashed.stdout, flashed.stderr);
+    assert!(flashed.stdout.contains(&format!("now runs firmware {NEW_VERSION}.")), "{}", flashed.stdout);
+    assert!(!sim.stop(STARTUP).contains(ERASED), "a patched loader keeps the NV area");
+}
+
+#[test]
+fn a_damaged_loader_and_a_normal_port_are_refused() {
+    let dir = TempDir::new("recover-damaged");
+    let damaged = dir.write("usblsafe.bin", b"\x00\x00\x03\x00 not a loader");
+    let (_sim, link) = bricked_stick(&dir);
+    let out = run(&["recover", "--port", &link, "--loader", &damaged], RECOVER);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(out.stdout.contains("✗ This is not a Balong boot loader"), "{}", out.stdout);
+    assert!(out.stderr.contains("nothing was sent to the modem"), "{}", out.stderr);
+
+    let normal = TempDir::new("recover-normal-port");
+    let link = arg(&normal.join("modem")).to_string();
+    let mut stick = Running::start(&["sim", "--pty", "--profile", "e3372h", "--link", &link]);
+    stick.line(STARTUP);
+    let loader = write_loader(&normal, "usblsafe-e3372h.bin", true);
+    let out = run(&["recover", "--port", &link, "--loader", &loader], RECOVER);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("not a Balong boot ROM port"), "{}", out.stderr);
+    assert!(out.stderr.contains("boot test point"), "{}", out.stderr);
+}
