@@ -5,15 +5,20 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use modemflash_core::debug_bundle::Incident;
+use modemflash_core::device::catalogue::{self, Mode};
 use modemflash_core::device::{PortRole, UsbId, Vendor};
+use modemflash_core::flasher::{recover_boot_rom, Connector, Reconnect, DOWNLOAD_MODE_TIMEOUT};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::balong::fit::StickFacts;
+use modemflash_core::image::usbloader::{self, UsbLoader};
 use modemflash_core::image::Inspection;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, SerialPort};
 
+use crate::bundle_view::{page_bundle, stopped_incident, PageFacts};
 use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
 use crate::components::device_card::DeviceCard;
@@ -24,6 +29,7 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
 use crate::components::outcome::Outcome;
 use crate::components::reconnect_prompt::ReconnectPanel;
+use crate::components::recovery_panel::RecoveryPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
@@ -32,11 +38,12 @@ use crate::i18n::Lang;
 use crate::job_view::JobView;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
-use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
+use crate::recovery_view::{LoaderView, RecoveryState};
+use crate::session::{chooser_vendor_ids, describe_usb, LogLine, Screen, Via};
 use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
-use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
+use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify, LogObserver};
 
 /// The modem the wizard talks to between steps. Real ports stay closed between steps so
 /// nothing holds them.
@@ -78,14 +85,21 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
+    let recovery = RwSignal::new(RecoveryState::NoLoader);
+    let loader = StoredValue::new_local(None::<UsbLoader>);
+    let erase_confirmed = RwSignal::new(false);
     crate::host::connect(screen, phase, job);
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
-    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
+    let recovering = Signal::derive(move || recovery.with(|r| matches!(r, RecoveryState::Loading)));
+    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get() || recovering.get());
     let is_virtual = Signal::derive(move || screen.with(|s| matches!(s, Screen::Identified(d) if d.is_virtual)));
 
     let on_connect = Callback::new(move |()| {
         screen.set(Screen::Identifying(Via::WebSerial));
+        recovery.set(RecoveryState::NoLoader);
+        loader.set_value(None);
+        erase_confirmed.set(false);
         spawn_local(async move {
             let (next, conn) = connect_serial(log, tr).await;
             connection.set_value(conn);
@@ -190,7 +204,90 @@ pub fn App() -> impl IntoView {
             }
         }
     });
-    let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", &text));
+    let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", "text/plain", &text));
+    let on_loader = Callback::new(move |file: web_sys::File| {
+        spawn_local(async move {
+            let name = file.name();
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => Vec::new(),
+            };
+            let checked = usbloader::inspect(&name, bytes);
+            push_log(
+                log,
+                LogLine::info(format!(
+                    "Checked the boot loader {name}: {}{}.",
+                    if checked.report.passed() { "usable" } else { "refused" },
+                    if checked.erases_flash { ", erases the whole flash" } else { "" }
+                )),
+            );
+            erase_confirmed.set(false);
+            recovery.set(RecoveryState::Checked(LoaderView::new(&checked)));
+            loader.set_value(Some(checked));
+        });
+    });
+    let on_load = Callback::new(move |()| {
+        let ready = recovery.with_untracked(|r| r.load_blocker(erase_confirmed.get_untracked()).is_none());
+        let (Some(checked), Some(Connection::Serial { port, .. })) = (loader.get_value(), connection.get_value())
+        else {
+            return;
+        };
+        if !ready {
+            return;
+        }
+        recovery.set(RecoveryState::Loading);
+        spawn_local(async move {
+            match recover_and_reconnect(port, &checked, prompt, log).await {
+                Ok((port, usb)) => {
+                    connection.set_value(Some(Connection::Serial { port, usb }));
+                    recovery.set(RecoveryState::NoLoader);
+                    screen.set(Screen::InDownloadMode { usb: usb.map(describe_usb).unwrap_or_default() });
+                }
+                Err(RecoveryStop::BootRom { what, next_step }) => {
+                    recovery.set(RecoveryState::Failed { what, next_step });
+                }
+                Err(RecoveryStop::NotBack(what)) => {
+                    recovery.set(RecoveryState::NoLoader);
+                    screen.set(Screen::Failed { what, next_step: tr.untracked().get("recovery.reconnect_failed") });
+                }
+            }
+        });
+    });
+    let on_bundle = Callback::new(move |()| {
+        let json = log.with_untracked(|lines| {
+            let screen = screen.get_untracked();
+            let firmware = firmware_file.get_value();
+            let checked_loader = loader.get_value();
+            let device = match &screen {
+                Screen::Identified(d) => Some(d),
+                _ => None,
+            };
+            let usb = match &screen {
+                Screen::InDownloadMode { usb } | Screen::InBootRom { usb } => Some(usb.as_str()),
+                Screen::NoAnswer { usb, .. } => usb.as_deref(),
+                _ => None,
+            };
+            let checked = match (&screen, &checked_loader, &firmware) {
+                (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
+                (_, _, Some((file, inspection))) => Some((file.name(), &inspection.report)),
+                _ => None,
+            };
+            let checked = checked.as_ref().map(|(name, report)| (name.as_str(), *report));
+            let failure = match (phase.get_untracked(), &screen, recovery.get_untracked()) {
+                (JobPhase::Stopped(view), ..) => Some(stopped_incident(&view)),
+                (_, _, RecoveryState::Failed { what, next_step }) => {
+                    Some(Incident::new(&what, "The modem is still in its boot ROM.", &next_step))
+                }
+                (_, Screen::Failed { what, next_step }, _) => Some(Incident::new(what, UNCHANGED, next_step)),
+                (_, Screen::NoAnswer { next_step, .. }, _) => {
+                    Some(Incident::new("The chosen port did not answer AT commands.", UNCHANGED, next_step))
+                }
+                _ => None,
+            };
+            page_bundle(PageFacts { log: lines, device, usb, checked, failure })
+        });
+        save_text(crate::bundle_view::FILE_NAME, "application/json", &json);
+    });
 
     view! {
         <header class="page-header">
@@ -206,7 +303,18 @@ pub fn App() -> impl IntoView {
             <div aria-live="polite" class="screen">
                 {move || match screen.get() {
                     Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
-                    other => view! { <Outcome screen=other /> }.into_any(),
+                    Screen::InBootRom { usb } => view! {
+                        <RecoveryPanel
+                            usb=usb
+                            state=recovery
+                            erase_confirmed=erase_confirmed
+                            on_loader=on_loader
+                            on_load=on_load
+                            on_bundle=on_bundle
+                        />
+                    }
+                    .into_any(),
+                    other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
                 }}
             </div>
             <Show when=move || screen.with(Screen::device_ready)>
@@ -233,10 +341,12 @@ pub fn App() -> impl IntoView {
                 },
                 JobPhase::Running => view! { <FlashProgress job=job /> }.into_any(),
                 JobPhase::Done(done) => view! { <UpdateDone view=done /> }.into_any(),
-                JobPhase::Stopped(stopped) => view! { <UpdateStopped view=stopped on_next=on_next /> }.into_any(),
+                JobPhase::Stopped(stopped) => {
+                    view! { <UpdateStopped view=stopped on_next=on_next on_bundle=on_bundle /> }.into_any()
+                }
             }}
             <ReconnectPanel channel=prompt />
-            <LogConsole lines=log on_save=on_save />
+            <LogConsole lines=log on_save=on_save on_bundle=on_bundle />
         </main>
     }
 }
@@ -252,6 +362,10 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr) -> (Screen, Option<
         }
     };
     let usb = web_serial::usb_id_of(&port);
+    if let Some(screen) = Screen::before_identify(usb) {
+        push_log(log, LogLine::info("The port is a boot ROM port: it is not asked AT commands."));
+        return (screen, Some(Connection::Serial { port, usb }));
+    }
     push_log(
         log,
         LogLine::info(format!("Opening the port ({}).", usb.map_or("unknown USB id".into(), |u| u.to_string()))),
@@ -300,6 +414,50 @@ async fn run_update(
     }
 }
 
+/// A failure before anything was sent to the modem, in the debug bundle.
+const UNCHANGED: &str = "Nothing was changed on the modem.";
+
+/// Why a boot ROM recovery did not end in update mode.
+enum RecoveryStop {
+    /// The port could not be opened, or the boot ROM refused or lost the loader: the
+    /// stick is still in its boot ROM.
+    BootRom { what: String, next_step: String },
+    /// The loader ran, but the stick was not selected again in update mode.
+    NotBack(String),
+}
+
+/// Sends `loader` to the boot ROM at `port` (specs/huawei-balong.md §14.2), then waits
+/// for the stick in update mode as after `AT^GODLOAD` (the person selects it again).
+/// Gives back the closed update-mode port and its USB id.
+async fn recover_and_reconnect(
+    port: SerialPort,
+    loader: &UsbLoader,
+    prompt: PromptChannel,
+    log: RwSignal<Vec<LogLine>>,
+) -> Result<(SerialPort, Option<UsbId>), RecoveryStop> {
+    let opened = WebSerialPort::open(port)
+        .await
+        .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
+    recover_boot_rom(ModemPort::Serial(opened), loader, LogObserver(log))
+        .await
+        .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
+    let wanted = Reconnect {
+        mode: Mode::Download,
+        ids: catalogue::ENTRIES
+            .iter()
+            .filter(|e| e.mode == Mode::Download && e.id.vendor() == Some(Vendor::Huawei))
+            .map(|e| e.id)
+            .collect(),
+        role: PortRole::Download,
+        timeout: DOWNLOAD_MODE_TIMEOUT,
+    };
+    let back = WebConnector::new(prompt).reconnect(&wanted).await.map_err(|e| RecoveryStop::NotBack(e.to_string()))?;
+    let usb = back.usb_id();
+    let port = back.close_keeping().await.ok_or_else(|| RecoveryStop::NotBack("the port closed".into()))?;
+    push_log(log, LogLine::info("The modem is in update mode: choose its firmware to update it."));
+    Ok((port, usb))
+}
+
 /// A job that could not even open its port: nothing changed on the modem.
 fn open_failure(what: String) -> Failure {
     use modemflash_core::flasher::{ConnectError, DeviceState, FlashError, Stage};
@@ -328,11 +486,11 @@ fn browser_languages() -> Vec<String> {
     window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
 }
 
-/// Offers `text` as a download.
-fn save_text(name: &str, text: &str) {
+/// Offers `text` (of media type `mime`) as a download.
+fn save_text(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Some(a) = document().create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {

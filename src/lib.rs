@@ -5,11 +5,13 @@
 //! from the engine's events, mapped to the user interface in one place
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
+pub mod bundle_view;
 pub mod embed;
 pub mod firmware_view;
 pub mod i18n;
 pub mod job_view;
 pub mod outcome_view;
+pub mod recovery_view;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,6 +1,7 @@
 //! One file per part of the wizard. Components render the view model and report
 //! clicks upward; they hold no state of their own beyond what the markup needs.
 
+pub mod bundle_button;
 pub mod confirm;
 pub mod connect;
 pub mod device_card;
@@ -11,5 +12,6 @@ pub mod language_switch;
 pub mod log_console;
 pub mod outcome;
 pub mod reconnect_prompt;
+pub mod recovery_panel;
 pub mod support_banner;
 pub mod update_button;
