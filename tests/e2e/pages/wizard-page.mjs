@@ -1,6 +1,7 @@
 // Page object for the wizard: what a person sees and clicks, by role and test id.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ARTIFACTS, openBrowser } from '../support/browser.mjs';
 import { expectAccessible } from '../support/axe.mjs';
 
@@ -28,6 +29,20 @@ export class WizardPage {
     this.done = page.getByTestId('done');
     this.stopped = page.getByTestId('stopped');
     this.language = page.getByTestId('language');
+    this.inDownloadMode = page.getByTestId('in-download-mode');
+    this.recovery = page.getByTestId('recovery');
+    this.loaderInput = page.getByTestId('loader-input');
+    this.confirmErase = page.getByTestId('confirm-erase');
+    this.loadLoader = page.getByTestId('load-loader');
+    this.log = page.getByTestId('log');
+  }
+
+  /** Presses the "Download debug bundle" button inside `scope`; resolves to the parsed file. */
+  async downloadDebugBundle(scope) {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), scope.getByTestId('debug-bundle').click()]);
+    assert.equal(download.suggestedFilename(), 'modemflash-debug-bundle.json');
+    const text = await readFile(await download.path(), 'utf8');
+    return { text, bundle: JSON.parse(text) };
   }
 
   /** Chooses a firmware file from disk and waits for its verdict. */
