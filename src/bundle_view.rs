@@ -58,7 +58,8 @@ pub fn page_bundle(facts: PageFacts<'_>) -> String {
     if let Some(incident) = facts.failure {
         bundle = bundle.failure(incident);
     }
-    bundle.log(facts.log.iter().map(log_text_line)).to_json()
+    // Compact: the page already links the compact JSON writer (the journal), not the pretty one.
+    serde_json::to_string(&bundle.log(facts.log.iter().map(log_text_line))).expect("a bundle is strings and numbers")
 }
 
 /// A stopped update, as its screen says it.
