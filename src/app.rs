@@ -278,7 +278,10 @@ pub fn App() -> impl IntoView {
                 (_, _, RecoveryState::Failed { what, next_step }) => {
                     Some(Incident::new(&what, "The modem is still in its boot ROM.", &next_step))
                 }
-                (_, Screen::Failed { what, next_step }, _) => Some(Incident::new(what, UNCHANGED, next_step)),
+                // Not always before anything was sent: a recovered stick not selected again is in update mode.
+                (_, Screen::Failed { what, next_step }, _) => {
+                    Some(Incident::new(what, "Not known to the page.", next_step))
+                }
                 (_, Screen::NoAnswer { next_step, .. }, _) => {
                     Some(Incident::new("The chosen port did not answer AT commands.", UNCHANGED, next_step))
                 }
@@ -414,7 +417,7 @@ async fn run_update(
     }
 }
 
-/// A failure before anything was sent to the modem, in the debug bundle.
+/// A port that never answered AT was sent nothing else, in the debug bundle.
 const UNCHANGED: &str = "Nothing was changed on the modem.";
 
 /// Why a boot ROM recovery did not end in update mode.
