@@ -45,10 +45,6 @@ pub fn RecoveryPanel(
             </div>
             {move || match state.get() {
                 RecoveryState::Checked(view) => view! { <LoaderChecks view=view erase_confirmed=erase_confirmed /> }.into_any(),
-                RecoveryState::Loading => view! {
-                    <p class="status" role="status" data-testid="recovery-loading">{tr.t("recovery.loading")}</p>
-                }
-                .into_any(),
                 RecoveryState::Failed { what, next_step } => view! {
                     <div class="outcome error" role="alert" data-testid="recovery-failed">
                         <h3>{tr.t("recovery.failed_title")}</h3>
@@ -59,7 +55,8 @@ pub fn RecoveryPanel(
                     </div>
                 }
                 .into_any(),
-                RecoveryState::NoLoader => ().into_any(),
+                // While loading, the reason under the button says so.
+                RecoveryState::NoLoader | RecoveryState::Loading => ().into_any(),
             }}
             <div class="update-action">
                 <button
@@ -71,8 +68,8 @@ pub fn RecoveryPanel(
                 >
                     {tr.t("recovery.load")}
                 </button>
-                <p id="load-reason" class="reason" data-testid="load-reason">
-                    {move || blocker().map(|key| tr.untracked().get(key)).unwrap_or_default()}
+                <p id="load-reason" class="reason" role="status" data-testid="load-reason">
+                    {move || blocker().map(|key| tr.format(key, &[])).unwrap_or_default()}
                 </p>
             </div>
         </section>

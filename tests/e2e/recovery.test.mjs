@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import os from 'node:os';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { serveDist } from './support/server.mjs';
 import { openBrowser, bridgeToSim } from './support/browser.mjs';
@@ -18,6 +18,7 @@ const IMEI = '861000000123453'; // the virtual E3372h's (crates/sim/src/profile.
 let server;
 let firmware;
 let stockLoader;
+let damagedLoader;
 
 before(async () => {
   server = await serveDist(path.resolve('dist'));
@@ -26,6 +27,8 @@ before(async () => {
   stockLoader = path.join(dir, 'usbloader-e3372h.bin');
   execFileSync(MODEMFLASH_BIN, ['sim', '--profile', 'e3372h', '--write-update', firmware, '--firmware-version', NEW_VERSION]);
   execFileSync(MODEMFLASH_BIN, ['sim', '--write-loader', stockLoader]);
+  damagedLoader = path.join(dir, 'usblsafe-damaged.bin');
+  await writeFile(damagedLoader, Buffer.from('not a boot loader at all'));
 });
 after(async () => {
   await server?.close();
@@ -45,6 +48,13 @@ test('a stick stuck in its boot ROM is recovered with a loader and updated', { t
     assert.equal(await wizard.loadLoader.isDisabled(), true);
     assert.equal(await wizard.page.getByTestId('load-reason').textContent(), 'Choose the boot loader file first.');
     await wizard.screen('recovery-1-boot-rom');
+
+    // A file that is no loader is refused before anything is sent.
+    await wizard.loaderInput.setInputFiles(damagedLoader);
+    await wizard.page.getByTestId('loader-checks').getByText('usblsafe-damaged.bin cannot be used').waitFor();
+    assert.match(await wizard.page.getByTestId('loader-checks').textContent(), /This is not a Balong boot loader/);
+    assert.equal(await wizard.loadLoader.isDisabled(), true);
+    assert.match(await wizard.page.getByTestId('load-reason').textContent(), /failed its checks/);
 
     // A stock loader: loud warning, and the button stays disabled until it is ticked.
     await wizard.loaderInput.setInputFiles(stockLoader);
