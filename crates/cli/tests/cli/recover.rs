@@ -129,3 +129,19 @@ fn a_damaged_loader_and_a_normal_port_are_refused() {
     assert!(out.stderr.contains("not a Balong boot ROM port"), "{}", out.stderr);
     assert!(out.stderr.contains("boot test point"), "{}", out.stderr);
 }
+
+#[test]
+fn identify_names_a_boot_rom_port_and_the_recovery() {
+    let dir = TempDir::new("recover-identify");
+    let (_sim, link) = bricked_stick(&dir);
+    let out = run(&["identify", "--port", &link], Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("a Huawei Balong boot ROM"), "{}", out.stdout);
+    assert!(out.stdout.contains(&format!("modemflash recover --port {link} --loader")), "{}", out.stdout);
+    let json = run(&["identify", "--port", &link, "--json"], Duration::from_secs(30));
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
+    assert_eq!(doc["mode"], "boot-rom");
+    // Being asked AT, DIAG and `A` leaves it waiting for a loader all the same.
+    let loader = write_loader(&dir, "usblsafe-e3372h.bin", true);
+    assert!(run(&["recover", "--port", &link, "--loader", &loader], RECOVER).status.success());
+}
