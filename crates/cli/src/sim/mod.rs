@@ -12,10 +12,12 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use modemflash_core::device::PortRole;
+use modemflash_core::image::Sha256Digest;
 use modemflash_sim::image::update::{default_version, update_file};
 use modemflash_sim::image::usbloader::stock_loader;
 use modemflash_sim::profile::{self, Profile, PROFILES};
 use modemflash_sim::{Sim, VirtualDongle};
+use sha2::{Digest, Sha256};
 
 use self::pty::PortChoice;
 use crate::output;
@@ -168,9 +170,26 @@ pub fn run(args: &SimArgs) -> ExitCode {
     }
     let served = if args.bridge { bridge::serve(&sim) } else { pty::serve(&sim, choice, args.link.as_deref()) };
     match served {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            if !args.bridge {
+                report_flash(&sim);
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => output::failure(e, None),
     }
+}
+
+/// What the virtual flash holds when the sim stops, one line per partition on stderr
+/// (`flash 00030000 50000 bytes sha256 …`), so a test, or a person, can compare it byte
+/// for byte with the update that was sent over the pty.
+fn report_flash(sim: &Sim) {
+    sim.inspect(|dongle| {
+        for (code, bytes) in dongle.flash() {
+            let digest = Sha256Digest(Sha256::digest(bytes).into());
+            eprintln!("flash {code:08x} {} bytes sha256 {digest}", bytes.len());
+        }
+    });
 }
 
 /// The normal-mode interface `--interface` or `--role` chose (the AT command port by

@@ -4,6 +4,11 @@
 
 use std::time::Duration;
 
+use futures::executor::block_on;
+use modemflash_core::image::{inspect, InspectOptions};
+use modemflash_sim::image::expected::expected_flash;
+use sha2::{Digest, Sha256};
+
 use crate::inspect::{good_update, NEW_VERSION};
 use crate::support::{arg, run, Running, TempDir, STARTUP};
 
@@ -11,6 +16,27 @@ use crate::support::{arg, run, Running, TempDir, STARTUP};
 const RECOVER: Duration = Duration::from_secs(120);
 
 const ERASED: &str = "NV area is erased";
+
+/// The `flash …` lines `sim --pty` prints when it stops, for the update `file`: every
+/// partition of the image, unpacked, and nothing else.
+fn flash_report_of(file: &[u8]) -> Vec<String> {
+    let inspection = block_on(inspect(&mut &file[..], &InspectOptions::default())).unwrap();
+    let hex = |bytes: &[u8]| Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut lines: Vec<String> = expected_flash(&inspection, file)
+        .unwrap()
+        .iter()
+        .map(|(code, data)| format!("flash {code:08x} {} bytes sha256 {}", data.len(), hex(data)))
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The `flash …` lines of a stopped sim's stderr.
+fn flash_report(stderr: &str) -> Vec<String> {
+    let mut lines: Vec<String> = stderr.lines().filter(|l| l.starts_with("flash ")).map(str::to_string).collect();
+    lines.sort();
+    lines
+}
 
 /// A stick stuck in its boot ROM on DIR/modem, and synthetic loaders beside it.
 fn bricked_stick(dir: &TempDir) -> (Running, String) {
@@ -86,7 +112,9 @@ fn with_the_flag_the_stock_loader_erases_the_imei_and_the_update_follows() {
     }
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
     assert!(doc["log"].as_array().is_some_and(|l| l.iter().any(|l| l == "» Done")), "{doc}");
-    assert!(sim.stop(STARTUP).contains(ERASED), "the stock loader erased the NV area");
+    let stderr = sim.stop(STARTUP);
+    assert!(stderr.contains(ERASED), "the stock loader erased the NV area:\n{stderr}");
+    assert_eq!(flash_report(&stderr), flash_report_of(&good_update()), "the flash holds exactly the update");
 }
 
 #[test]
@@ -106,7 +134,9 @@ fn a_patched_loader_keeps_the_imei_and_says_what_to_run_next() {
     let flashed = run(&["flash", "--port", &link, &file, "--yes", "--journal", arg(&dir.join("j.json"))], RECOVER);
     assert_eq!(flashed.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", flashed.stdout, flashed.stderr);
     assert!(flashed.stdout.contains(&format!("now runs firmware {NEW_VERSION}.")), "{}", flashed.stdout);
-    assert!(!sim.stop(STARTUP).contains(ERASED), "a patched loader keeps the NV area");
+    let stderr = sim.stop(STARTUP);
+    assert!(!stderr.contains(ERASED), "a patched loader keeps the NV area:\n{stderr}");
+    assert_eq!(flash_report(&stderr), flash_report_of(&good_update()), "the flash holds exactly the update");
 }
 
 #[test]
