@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use modemflash_core::debug_bundle::Incident;
 use modemflash_core::device::catalogue::{self, Mode};
 use modemflash_core::device::{PortRole, UsbId, Vendor};
 use modemflash_core::flasher::{recover_boot_rom, Connector, Reconnect, DOWNLOAD_MODE_TIMEOUT};
@@ -18,7 +17,7 @@ use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, SerialPort};
 
-use crate::bundle_view::{page_bundle, stopped_incident, PageFacts};
+use crate::bundle_view::{page_bundle, PageFacts};
 use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
 use crate::components::device_card::DeviceCard;
@@ -254,40 +253,17 @@ pub fn App() -> impl IntoView {
         });
     });
     let on_bundle = Callback::new(move |()| {
+        let screen = screen.get_untracked();
+        let stopped = phase.with_untracked(|p| if let JobPhase::Stopped(view) = p { Some(view.clone()) } else { None });
+        let (firmware, checked_loader) = (firmware_file.get_value(), loader.get_value());
+        let checked = match (&screen, &checked_loader, &firmware) {
+            (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
+            (_, _, Some((file, inspection))) => Some((file.name(), &inspection.report)),
+            _ => None,
+        };
         let json = log.with_untracked(|lines| {
-            let screen = screen.get_untracked();
-            let firmware = firmware_file.get_value();
-            let checked_loader = loader.get_value();
-            let device = match &screen {
-                Screen::Identified(d) => Some(d),
-                _ => None,
-            };
-            let usb = match &screen {
-                Screen::InDownloadMode { usb } | Screen::InBootRom { usb } => Some(usb.as_str()),
-                Screen::NoAnswer { usb, .. } => usb.as_deref(),
-                _ => None,
-            };
-            let checked = match (&screen, &checked_loader, &firmware) {
-                (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
-                (_, _, Some((file, inspection))) => Some((file.name(), &inspection.report)),
-                _ => None,
-            };
-            let checked = checked.as_ref().map(|(name, report)| (name.as_str(), *report));
-            let failure = match (phase.get_untracked(), &screen, recovery.get_untracked()) {
-                (JobPhase::Stopped(view), ..) => Some(stopped_incident(&view)),
-                (_, _, RecoveryState::Failed { what, next_step }) => {
-                    Some(Incident::new(&what, "The modem is still in its boot ROM.", &next_step))
-                }
-                // Not always before anything was sent: a recovered stick not selected again is in update mode.
-                (_, Screen::Failed { what, next_step }, _) => {
-                    Some(Incident::new(what, "Not known to the page.", next_step))
-                }
-                (_, Screen::NoAnswer { next_step, .. }, _) => {
-                    Some(Incident::new("The chosen port did not answer AT commands.", UNCHANGED, next_step))
-                }
-                _ => None,
-            };
-            page_bundle(PageFacts { log: lines, device, usb, checked, failure })
+            let facts = recovery.with_untracked(|r| PageFacts::on_screen(lines, &screen, stopped.as_ref(), r));
+            page_bundle(PageFacts { checked: checked.as_ref().map(|(name, report)| (name.as_str(), *report)), ..facts })
         });
         save_text(crate::bundle_view::FILE_NAME, "application/json", &json);
     });
@@ -416,9 +392,6 @@ async fn run_update(
         }
     }
 }
-
-/// A port that never answered AT was sent nothing else, in the debug bundle.
-const UNCHANGED: &str = "Nothing was changed on the modem.";
 
 /// Why a boot ROM recovery did not end in update mode.
 enum RecoveryStop {

@@ -6,7 +6,8 @@ use modemflash_core::debug_bundle::{redact, DebugBundle, Incident};
 use modemflash_core::image::VerificationReport;
 
 use crate::outcome_view::StoppedView;
-use crate::session::{log_text_line, DeviceView, LogLine};
+use crate::recovery_view::RecoveryState;
+use crate::session::{log_text_line, DeviceView, LogLine, Screen};
 
 /// Who wrote the bundle.
 const TOOL: &str = concat!("modemflash ", env!("CARGO_PKG_VERSION"), " (web page)");
@@ -27,6 +28,42 @@ pub struct PageFacts<'a> {
     pub checked: Option<(&'a str, &'a VerificationReport)>,
     /// The failure on screen.
     pub failure: Option<Incident>,
+}
+
+/// A port that never answered AT was sent nothing else.
+const UNCHANGED: &str = "Nothing was changed on the modem.";
+
+impl<'a> PageFacts<'a> {
+    /// What the wizard shows: the device card or the port's USB id, and the failure on
+    /// screen (a stopped update, a failed recovery, a failed identification). The
+    /// checked file is added by the caller.
+    pub fn on_screen(
+        log: &'a [LogLine],
+        screen: &'a Screen,
+        stopped: Option<&StoppedView>,
+        recovery: &RecoveryState,
+    ) -> Self {
+        let (device, usb) = match screen {
+            Screen::Identified(d) => (Some(d), None),
+            Screen::InDownloadMode { usb } | Screen::InBootRom { usb } => (None, Some(usb.as_str())),
+            Screen::NoAnswer { usb, .. } => (None, usb.as_deref()),
+            _ => (None, None),
+        };
+        let failure = match (stopped, recovery, screen) {
+            (Some(view), ..) => Some(stopped_incident(view)),
+            (_, RecoveryState::Failed { what, next_step }, _) => {
+                Some(Incident::new(what, "The modem is still in its boot ROM.", next_step))
+            }
+            // Not always before anything was sent: a recovered stick that was not selected
+            // again is in update mode.
+            (.., Screen::Failed { what, next_step }) => Some(Incident::new(what, "Not known to the page.", next_step)),
+            (.., Screen::NoAnswer { next_step, .. }) => {
+                Some(Incident::new("The chosen port did not answer AT commands.", UNCHANGED, next_step))
+            }
+            _ => None,
+        };
+        PageFacts { log, device, usb, checked: None, failure }
+    }
 }
 
 /// The bundle as JSON.
@@ -72,6 +109,24 @@ mod tests {
     use modemflash_core::event::Level;
 
     use super::*;
+
+    #[test]
+    fn the_failure_on_screen_goes_in_with_the_state_the_modem_is_in() {
+        let log = [LogLine::info("Opening the port (12d1:1443).")];
+        let boot_rom = Screen::InBootRom { usb: "12d1:1443 (Huawei, boot ROM mode)".into() };
+        let refused = RecoveryState::Failed { what: "refused".into(), next_step: "Unplug it.".into() };
+        let facts = PageFacts::on_screen(&log, &boot_rom, None, &refused);
+        assert_eq!(facts.usb, Some("12d1:1443 (Huawei, boot ROM mode)"));
+        let failure = facts.failure.unwrap();
+        assert_eq!(
+            (failure.error.as_str(), failure.device_state.as_str()),
+            ("refused", "The modem is still in its boot ROM.")
+        );
+        let silent = Screen::NoAnswer { usb: None, next_step: "Choose another port." };
+        let failure = PageFacts::on_screen(&log, &silent, None, &RecoveryState::NoLoader).failure.unwrap();
+        assert_eq!(failure.device_state, UNCHANGED);
+        assert!(PageFacts::on_screen(&log, &Screen::Start, None, &RecoveryState::NoLoader).failure.is_none());
+    }
 
     #[test]
     fn the_log_and_the_card_go_in_without_the_imei() {
