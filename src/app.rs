@@ -5,9 +5,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use modemflash_core::device::catalogue::{self, Mode};
 use modemflash_core::device::{PortRole, UsbId, Vendor};
-use modemflash_core::flasher::{recover_boot_rom, Connector, Reconnect, DOWNLOAD_MODE_TIMEOUT};
+use modemflash_core::flasher::{recover_boot_rom, recovery, Connector};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::balong::fit::StickFacts;
 use modemflash_core::image::usbloader::{self, UsbLoader};
@@ -417,17 +416,10 @@ async fn recover_and_reconnect(
     recover_boot_rom(ModemPort::Serial(opened), loader, LogObserver(log))
         .await
         .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
-    let wanted = Reconnect {
-        mode: Mode::Download,
-        ids: catalogue::ENTRIES
-            .iter()
-            .filter(|e| e.mode == Mode::Download && e.id.vendor() == Some(Vendor::Huawei))
-            .map(|e| e.id)
-            .collect(),
-        role: PortRole::Download,
-        timeout: DOWNLOAD_MODE_TIMEOUT,
-    };
-    let back = WebConnector::new(prompt).reconnect(&wanted).await.map_err(|e| RecoveryStop::NotBack(e.to_string()))?;
+    let back = WebConnector::new(prompt)
+        .reconnect(&recovery::after_loader())
+        .await
+        .map_err(|e| RecoveryStop::NotBack(e.to_string()))?;
     let usb = back.usb_id();
     let port = back.close_keeping().await.ok_or_else(|| RecoveryStop::NotBack("the port closed".into()))?;
     push_log(log, LogLine::info("The modem is in update mode: choose its firmware to update it."));

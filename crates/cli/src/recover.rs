@@ -14,10 +14,9 @@ use std::process::ExitCode;
 use clap::Args;
 use futures::executor::block_on;
 use modemflash_core::debug_bundle::{DebugLog, Incident};
-use modemflash_core::device::catalogue::{self, Mode};
-use modemflash_core::device::{PortRole, Vendor};
 use modemflash_core::event::{Event, Level, Observer};
-use modemflash_core::flasher::{recover_boot_rom, Connector, Reconnect, RecoveryError, DOWNLOAD_MODE_TIMEOUT};
+use modemflash_core::flasher::recovery;
+use modemflash_core::flasher::{recover_boot_rom, Connector, RecoveryError};
 use modemflash_core::image::usbloader::{self, UsbLoader};
 
 use crate::firmware;
@@ -131,18 +130,8 @@ pub fn run(args: &RecoverArgs) -> ExitCode {
         }
         return output::failure(&e, Some(e.next_step()));
     }
-    let wanted = Reconnect {
-        mode: Mode::Download,
-        ids: catalogue::ENTRIES
-            .iter()
-            .filter(|e| e.mode == Mode::Download && e.id.vendor() == Some(Vendor::Huawei))
-            .map(|e| e.id)
-            .collect(),
-        role: PortRole::Download,
-        timeout: DOWNLOAD_MODE_TIMEOUT,
-    };
     println!("Waiting for the modem in update mode…");
-    let download_port = match block_on(connector.reconnect(&wanted)) {
+    let download_port = match block_on(connector.reconnect(&recovery::after_loader())) {
         Ok(_) => connector.opened_path().unwrap_or(&args.port).to_string(),
         Err(e) => {
             return output::failure(
