@@ -208,7 +208,11 @@ pub fn App() -> impl IntoView {
             let name = file.name();
             let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-                Err(_) => Vec::new(),
+                Err(_) => {
+                    let what = format!("The browser could not read {name}.");
+                    let next_step = "Choose the file again, from a folder on this computer.".to_string();
+                    return recovery.set(RecoveryState::Failed { what, next_step });
+                }
             };
             let checked = usbloader::inspect(&name, bytes);
             push_log(
