@@ -20,7 +20,7 @@ use modemflash_core::flasher::{recover_boot_rom, Connector, RecoveryError};
 use modemflash_core::image::usbloader::{self, UsbLoader};
 
 use crate::firmware;
-use crate::flash::{self, bundle, connector::NativeConnector, FlashArgs};
+use crate::flash::{self, bundle, confirm, connector::NativeConnector, FlashArgs};
 use crate::inspect::{self, mark, REFUSED_NEXT_STEP};
 use crate::output::{self, traffic_line};
 
@@ -75,6 +75,13 @@ pub struct RecoverArgs {
 
 /// Runs `recover`; the exit status follows the module's rules.
 pub fn run(args: &RecoverArgs) -> ExitCode {
+    if args.firmware.is_some() && !args.yes && !confirm::can_ask() {
+        // Found out before the loader goes out, not when the update asks.
+        return output::usage_error(
+            "nobody can confirm the update: standard input is not a terminal",
+            Some("Pass --yes to update without being asked, or run the command in a terminal."),
+        );
+    }
     let bytes = match std::fs::read(&args.loader) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -136,7 +143,11 @@ pub fn run(args: &RecoverArgs) -> ExitCode {
         Err(e) => {
             return output::failure(
                 format_args!("the loader was sent, but {e}"),
-                Some("Unplug the modem, plug it in again and run `modemflash identify` on its ports: it may be in update mode on another port."),
+                Some(
+                    "Run `modemflash identify` on the modem's ports: it may be in update mode on another one. The \
+                     loader runs from memory: once the modem is unplugged, it is back in its boot ROM and the \
+                     recovery starts over.",
+                ),
             )
         }
     };

@@ -4,7 +4,7 @@
 //! on disk that lets an interrupted update resume.
 
 pub mod bundle;
-mod confirm;
+pub mod confirm;
 pub mod connector;
 mod journal_file;
 mod progress;

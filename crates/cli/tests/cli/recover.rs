@@ -69,6 +69,10 @@ fn a_stock_loader_is_refused_without_the_flag_and_nothing_is_sent() {
     assert!(out.stderr.contains("--erases-imei-and-calibration"), "the way out is named:\n{}", out.stderr);
     assert_eq!(sim.line_within(Duration::from_secs(2)), None, "no loader started: the stick stays in its boot ROM");
     let safe = write_loader(&dir, "usblsafe-e3372h.bin", true);
+    let file = dir.write("update.bin", &good_update());
+    let out = run(&["recover", "--port", &link, "--loader", &safe, &file], RECOVER);
+    assert_eq!(out.status.code(), Some(2), "no terminal to confirm the update on, and no --yes:\n{}", out.stderr);
+    assert_eq!(sim.line_within(Duration::from_secs(2)), None, "refused before the loader went out");
     let out = run(&["recover", "--port", &link, "--loader", &safe], RECOVER);
     assert_eq!(out.status.code(), Some(0), "the boot ROM is still waiting for a loader:\n{}", out.stderr);
     assert!(!sim.stop(STARTUP).contains(ERASED));
