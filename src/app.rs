@@ -6,8 +6,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use modemflash_core::device::{PortRole, UsbId, Vendor};
+use modemflash_core::flasher::{recover_boot_rom, recovery, Connector};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::balong::fit::StickFacts;
+use modemflash_core::image::usbloader::{self, UsbLoader};
 use modemflash_core::image::Inspection;
 use modemflash_core::preflight::Finding;
 use modemflash_core::settings::SettingsBackup;
@@ -16,6 +18,7 @@ use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, SerialPort, UsbDevice};
 
+use crate::bundle_view::{page_bundle, PageFacts};
 use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
 use crate::components::device_card::DeviceCard;
@@ -28,6 +31,7 @@ use crate::components::manifest_panel::ManifestPanel;
 use crate::components::outcome::Outcome;
 use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
+use crate::components::recovery_panel::RecoveryPanel;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
@@ -40,15 +44,16 @@ use crate::job_view::JobView;
 use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
+use crate::recovery_view::{LoaderView, RecoveryState};
 use crate::restore_view::{shown_time, RestoreView, SettingsTask};
-use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
+use crate::session::{chooser_vendor_ids, describe_usb, LogLine, Screen, Via};
 use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
 use crate::transport::web_usb::WebUsbPort;
 use crate::usb_steps::{connect_usb, select_usb_again, switch_to_modem, UsbConnected};
 use crate::usb_view::{SwitchState, UsbFinding};
-use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
+use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify, LogObserver};
 
 /// The modem the wizard talks to between steps. Real ports stay closed between steps so
 /// nothing holds them.
@@ -115,6 +120,9 @@ pub fn App() -> impl IntoView {
     spawn_local(doctor.read_environment());
     let settings_task = RwSignal::new(SettingsTask::Idle);
     let stored_backup = RwSignal::new(None::<SettingsBackup>);
+    let recovery = RwSignal::new(RecoveryState::NoLoader);
+    let loader = StoredValue::new_local(None::<UsbLoader>);
+    let erase_confirmed = RwSignal::new(false);
     crate::host::connect(screen, phase, job);
     // The backup this browser keeps for the connected modem (browser storage).
     let reload_backup = move || {
@@ -124,7 +132,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| reload_backup());
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
-    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
+    let recovering = Signal::derive(move || recovery.with(|r| matches!(r, RecoveryState::Loading)));
+    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get() || recovering.get());
     let is_virtual = Signal::derive(move || screen.with(|s| matches!(s, Screen::Identified(d) if d.is_virtual)));
     let manifest = crate::manifest_fetch::from_page();
     let dongle = Signal::derive(move || match screen.get() {
@@ -141,6 +150,9 @@ pub fn App() -> impl IntoView {
     let on_connect = Callback::new(move |()| {
         settings_task.set(SettingsTask::Idle);
         screen.set(Screen::Identifying(Via::WebSerial));
+        recovery.set(RecoveryState::NoLoader);
+        loader.set_value(None);
+        erase_confirmed.set(false);
         spawn_local(async move {
             let (next, conn) = connect_serial(log, tr, doctor).await;
             connection.set_value(conn);
@@ -298,7 +310,74 @@ pub fn App() -> impl IntoView {
             }
         }
     });
-    let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", &text));
+    let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", "text/plain", &text));
+    let on_loader = Callback::new(move |file: web_sys::File| {
+        spawn_local(async move {
+            let name = file.name();
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => {
+                    let what = format!("The browser could not read {name}.");
+                    let next_step = "Choose the file again, from a folder on this computer.".to_string();
+                    return recovery.set(RecoveryState::Failed { what, next_step });
+                }
+            };
+            let checked = usbloader::inspect(&name, bytes);
+            push_log(
+                log,
+                LogLine::info(format!(
+                    "Checked the boot loader {name}: {}{}.",
+                    if checked.report.passed() { "usable" } else { "refused" },
+                    if checked.erases_flash { ", erases the whole flash" } else { "" }
+                )),
+            );
+            erase_confirmed.set(false);
+            recovery.set(RecoveryState::Checked(LoaderView::new(&checked)));
+            loader.set_value(Some(checked));
+        });
+    });
+    let on_load = Callback::new(move |()| {
+        let ready = recovery.with_untracked(|r| r.load_blocker(erase_confirmed.get_untracked()).is_none());
+        let (Some(checked), Some(Connection::Serial { port, .. })) = (loader.get_value(), connection.get_value())
+        else {
+            return;
+        };
+        if !ready {
+            return;
+        }
+        recovery.set(RecoveryState::Loading);
+        spawn_local(async move {
+            match recover_and_reconnect(port, &checked, prompt, log).await {
+                Ok((port, usb)) => {
+                    connection.set_value(Some(Connection::Serial { port, usb }));
+                    recovery.set(RecoveryState::NoLoader);
+                    screen.set(Screen::InDownloadMode { usb: usb.map(describe_usb).unwrap_or_default() });
+                }
+                Err(RecoveryStop::BootRom { what, next_step }) => {
+                    recovery.set(RecoveryState::Failed { what, next_step });
+                }
+                Err(RecoveryStop::NotBack(what)) => {
+                    recovery.set(RecoveryState::NoLoader);
+                    screen.set(Screen::Failed { what, next_step: tr.untracked().get("recovery.reconnect_failed") });
+                }
+            }
+        });
+    });
+    let on_bundle = Callback::new(move |()| {
+        let screen = screen.get_untracked();
+        let stopped = phase.with_untracked(|p| if let JobPhase::Stopped(view) = p { Some(view.clone()) } else { None });
+        let (firmware, checked_loader) = (firmware_file.get_value(), loader.get_value());
+        let checked = match (&screen, &checked_loader, &firmware) {
+            (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
+            (_, _, Some((file, inspection))) => Some((file.name(), &inspection.report)),
+            _ => None,
+        };
+        let json = log.with_untracked(|lines| {
+            let facts = recovery.with_untracked(|r| PageFacts::on_screen(lines, &screen, stopped.as_ref(), r));
+            page_bundle(PageFacts { checked: checked.as_ref().map(|(name, report)| (name.as_str(), *report)), ..facts })
+        });
+        save_text(crate::bundle_view::FILE_NAME, "application/json", &json);
+    });
     // The checks again: the environment, and the last chosen port opened and asked anew.
     let on_run_checks = Callback::new(move |()| {
         spawn_local(async move {
@@ -323,7 +402,7 @@ pub fn App() -> impl IntoView {
                         Ok(backup) => {
                             crate::settings_store::save(&backup);
                             let file = backup.file_name();
-                            save_text(&file, &backup.to_json());
+                            save_text(&file, "application/json", &backup.to_json());
                             stored_backup.set(Some(backup));
                             SettingsTask::Saved { file }
                         }
@@ -390,7 +469,18 @@ pub fn App() -> impl IntoView {
             <div aria-live="polite" class="screen">
                 {move || match screen.get() {
                     Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
-                    other => view! { <Outcome screen=other /> }.into_any(),
+                    Screen::InBootRom { usb } => view! {
+                        <RecoveryPanel
+                            usb=usb
+                            state=recovery
+                            erase_confirmed=erase_confirmed
+                            on_loader=on_loader
+                            on_load=on_load
+                            on_bundle=on_bundle
+                        />
+                    }
+                    .into_any(),
+                    other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
                 }}
             </div>
             {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_file /> })}
@@ -434,10 +524,12 @@ pub fn App() -> impl IntoView {
                 },
                 JobPhase::Running => view! { <FlashProgress job=job /> }.into_any(),
                 JobPhase::Done(done) => view! { <UpdateDone view=done /> }.into_any(),
-                JobPhase::Stopped(stopped) => view! { <UpdateStopped view=stopped on_next=on_next /> }.into_any(),
+                JobPhase::Stopped(stopped) => {
+                    view! { <UpdateStopped view=stopped on_next=on_next on_bundle=on_bundle /> }.into_any()
+                }
             }}
             <ReconnectPanel channel=prompt />
-            <LogConsole lines=log on_save=on_save />
+            <LogConsole lines=log on_save=on_save on_bundle=on_bundle />
         </main>
     }
 }
@@ -463,6 +555,10 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> 
 async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
     let usb = web_serial::usb_id_of(&port);
     doctor.port_chosen(&port, usb);
+    if let Some(screen) = Screen::before_identify(usb) {
+        push_log(log, LogLine::info("The port is a boot ROM port: it is not asked AT commands."));
+        return (screen, Some(Connection::Serial { port, usb }));
+    }
     push_log(
         log,
         LogLine::info(format!("Opening the port ({}).", usb.map_or("unknown USB id".into(), |u| u.to_string()))),
@@ -557,6 +653,45 @@ async fn open_at_port(conn: Connection) -> Result<ModemPort, String> {
     }
 }
 
+/// Why a boot ROM recovery did not end in update mode.
+enum RecoveryStop {
+    /// The port could not be opened, or the boot ROM refused or lost the loader: the
+    /// stick is still in its boot ROM.
+    BootRom { what: String, next_step: String },
+    /// The loader ran, but the stick was not selected again in update mode.
+    NotBack(String),
+}
+
+/// Sends `loader` to the boot ROM at `port` (specs/huawei-balong.md §14.2), then waits
+/// for the stick in update mode as after `AT^GODLOAD` (the person selects it again).
+/// Gives back the closed update-mode port and its USB id.
+async fn recover_and_reconnect(
+    port: SerialPort,
+    loader: &UsbLoader,
+    prompt: PromptChannel,
+    log: RwSignal<Vec<LogLine>>,
+) -> Result<(SerialPort, Option<UsbId>), RecoveryStop> {
+    let opened = WebSerialPort::open(port)
+        .await
+        .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
+    recover_boot_rom(ModemPort::Serial(opened), loader, LogObserver(log))
+        .await
+        .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
+    let back = WebConnector::new(prompt)
+        .reconnect(&recovery::after_loader())
+        .await
+        .map_err(|e| RecoveryStop::NotBack(e.to_string()))?;
+    // A serial connector gives back a serial port.
+    let ModemPort::Serial(back) = back else {
+        back.close().await;
+        return Err(RecoveryStop::NotBack("the update-mode port is not a serial port".into()));
+    };
+    let usb = back.usb_id();
+    let port = back.close_keeping().await.ok_or_else(|| RecoveryStop::NotBack("the port closed".into()))?;
+    push_log(log, LogLine::info("The modem is in update mode: choose its firmware to update it."));
+    Ok((port, usb))
+}
+
 /// A job that could not even open its port: nothing changed on the modem.
 fn open_failure(what: String) -> Failure {
     use modemflash_core::flasher::{ConnectError, DeviceState, FlashError, Stage};
@@ -585,11 +720,11 @@ fn browser_languages() -> Vec<String> {
     window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
 }
 
-/// Offers `text` as a download.
-fn save_text(name: &str, text: &str) {
+/// Offers `text` (of media type `mime`) as a download.
+fn save_text(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Some(a) = document().create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {

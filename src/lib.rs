@@ -5,6 +5,7 @@
 //! from the engine's events, mapped to the user interface in one place
 //! ([`session::LogLine::from_event`], [`session::Screen`]).
 
+pub mod bundle_view;
 pub mod doctor_view;
 pub mod embed;
 pub mod firmware_view;
@@ -12,6 +13,7 @@ pub mod i18n;
 pub mod job_view;
 pub mod manifest_view;
 pub mod outcome_view;
+pub mod recovery_view;
 pub mod restore_view;
 pub mod session;
 pub mod usb_view;

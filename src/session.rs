@@ -156,6 +156,12 @@ pub enum Screen {
         /// The port's USB id, described.
         usb: String,
     },
+    /// The stick shows only its boot ROM's emergency port (a boot loop or a broken boot
+    /// loader, specs/huawei-balong.md §14.1): it is recovered with a loader file.
+    InBootRom {
+        /// The port's USB id, described.
+        usb: String,
+    },
     /// The chosen port did not answer AT.
     NoAnswer {
         /// The port's USB id, if known.
@@ -175,6 +181,15 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// The screen for a port the catalogue places without asking it anything: a boot
+    /// ROM port is never sent `AT` (it takes only the protocol of §14.2). `None`: identify.
+    pub fn before_identify(usb: Option<UsbId>) -> Option<Screen> {
+        let id = usb?;
+        catalogue::lookup(id)
+            .any(|e| e.mode == catalogue::Mode::BootRom)
+            .then(|| Screen::InBootRom { usb: describe_usb(id) })
+    }
+
     /// The screen that follows an identification attempt.
     pub fn after_identify(result: Result<Identified, IdentifyError>, usb: Option<UsbId>, via: Via) -> Screen {
         match result {
@@ -249,7 +264,12 @@ impl LogLine {
 
 /// The log as a text file, for "Save log".
 pub fn log_text(lines: &[LogLine]) -> String {
-    lines.iter().map(|l| format!("[{:?}] {}\n", l.level, l.text)).collect()
+    lines.iter().map(|l| format!("{}\n", log_text_line(l))).collect()
+}
+
+/// One line of the saved log (and of the debug bundle): `[Level] text`.
+pub fn log_text_line(line: &LogLine) -> String {
+    format!("[{:?}] {}", line.level, line.text)
 }
 
 #[cfg(test)]
@@ -312,6 +332,15 @@ mod tests {
         let screen = Screen::after_identify(Err(e), Some(UsbId::new(0x12d1, 0x1c05)), Via::WebSerial);
         assert_eq!(screen, Screen::InDownloadMode { usb: "12d1:1c05 (Huawei, download mode)".into() });
         assert!(screen.device_ready());
+    }
+
+    #[test]
+    fn a_boot_rom_port_goes_to_the_recovery_without_being_asked_at() {
+        let screen = Screen::before_identify(Some(UsbId::new(0x12d1, 0x1443)));
+        assert_eq!(screen, Some(Screen::InBootRom { usb: "12d1:1443 (Huawei, boot ROM mode)".into() }));
+        assert!(!screen.unwrap().device_ready(), "no firmware before the loader runs");
+        assert_eq!(Screen::before_identify(Some(UsbId::new(0x12d1, 0x1506))), None);
+        assert_eq!(Screen::before_identify(None), None);
     }
 
     #[test]

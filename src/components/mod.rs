@@ -1,6 +1,7 @@
 //! One file per part of the wizard. Components render the view model and report
 //! clicks upward; they hold no state of their own beyond what the markup needs.
 
+pub mod bundle_button;
 pub mod confirm;
 pub mod connect;
 pub mod device_card;
@@ -13,6 +14,7 @@ pub mod manifest_panel;
 pub mod outcome;
 pub mod preflight;
 pub mod reconnect_prompt;
+pub mod recovery_panel;
 pub mod restore_list;
 pub mod settings_panel;
 pub mod support_banner;

@@ -2,15 +2,17 @@
 
 use leptos::prelude::*;
 
+use crate::components::bundle_button::BundleButton;
 use crate::session::{Screen, Via};
 use crate::tr::Tr;
 
-/// Renders a non-card screen; every failure says what to do next.
+/// Renders a non-card screen; every failure says what to do next and offers the debug
+/// bundle. (A boot ROM port gets the recovery panel instead.)
 #[component]
-pub fn Outcome(screen: Screen) -> impl IntoView {
+pub fn Outcome(screen: Screen, on_bundle: Callback<()>) -> impl IntoView {
     let tr = Tr::get();
     match screen {
-        Screen::Start | Screen::Identified(_) => ().into_any(),
+        Screen::Start | Screen::Identified(_) | Screen::InBootRom { .. } => ().into_any(),
         Screen::Identifying(via) => view! {
             <p class="status" role="status" data-testid="identifying">
                 {tr.t(match via {
@@ -31,6 +33,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
                     }}
                 </p>
                 <p class="next-step">{next_step}</p>
+                <BundleButton on_bundle=on_bundle />
             </section>
         }
         .into_any(),
@@ -64,6 +67,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
                 <h2>{tr.t("outcome.failed_title")}</h2>
                 <p>{what}</p>
                 <p class="next-step">{next_step}</p>
+                <BundleButton on_bundle=on_bundle />
             </section>
         }
         .into_any(),

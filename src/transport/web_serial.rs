@@ -119,6 +119,15 @@ impl WebSerialPort {
         self.handles.as_ref().and_then(|h| usb_id_of(&h.port))
     }
 
+    /// Closes the port and hands back the browser's port object, to open again later
+    /// (the wizard keeps ports closed between steps).
+    pub async fn close_keeping(mut self) -> Option<SerialPort> {
+        let handles = self.handles.take()?;
+        let port = handles.port.clone();
+        handles.close().await;
+        Some(port)
+    }
+
     /// Cancels the pending read, releases the locks and closes the port.
     pub async fn close(mut self) {
         if let Some(handles) = self.handles.take() {

@@ -11,6 +11,8 @@ use modemflash_core::device::catalogue::Mode;
 use modemflash_core::device::chipset::{self, Chipset, ChipsetSource};
 use modemflash_core::device::probe::{self, Identified};
 use modemflash_core::device::PortRole;
+use modemflash_core::event::Silent;
+use modemflash_core::protocol::bootrom::BootRomClient;
 use modemflash_core::protocol::diag::{self, ProbeState};
 use serde::Serialize;
 
@@ -87,6 +89,15 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
                     format_args!("{}: {}", args.port, state.describe()),
                     Some("Unplug the modem and plug it in again to leave this mode; update it with its vendor's tool."),
                 ),
+                Ok(ProbeState::NotQualcomm) | Err(_) if answers_boot_rom_probe(&mut port) => {
+                    if args.json {
+                        println!("{}", serde_json::json!({ "port": args.port, "mode": Mode::BootRom }));
+                    } else {
+                        println!("{}: {BOOT_ROM}", args.port);
+                        println!("next step: modemflash recover --port {} --loader usbloader.bin", args.port);
+                    }
+                    ExitCode::SUCCESS
+                }
                 Ok(ProbeState::NotQualcomm) | Err(_) => {
                     output::failure(format_args!("{}: {e}", args.port), Some(e.next_step()))
                 }
@@ -94,6 +105,16 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
         }
         Err(e) => output::failure(format_args!("{}: {e}", args.port), Some(e.next_step())),
     }
+}
+
+/// What a port that answers the boot ROM probe is.
+const BOOT_ROM: &str = "a Huawei Balong boot ROM (the emergency port of a stick whose boot loader does not start; \
+                        specs/huawei-balong.md §14): it takes a usbloader, nothing else";
+
+/// Whether the port answers `A` with `U`, as a Balong boot ROM does (§14.2). Asked
+/// last: one byte, after AT and the Qualcomm probe found nothing.
+fn answers_boot_rom_probe(port: &mut NativeSerialPort) -> bool {
+    block_on(BootRomClient::new(port, Silent).probe()).is_ok()
 }
 
 /// The `--json` document. Field names are stable: scripts depend on them.

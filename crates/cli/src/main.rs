@@ -10,6 +10,7 @@ mod inspect;
 mod manifest;
 mod output;
 mod pack;
+mod recover;
 mod serial;
 mod settings;
 mod sim;
@@ -28,6 +29,7 @@ use clap::{Parser, Subcommand};
   modemflash flash --port /dev/ttyUSB2 E3372h_Update_22.333.01.00.00.bin
   modemflash backup /dev/ttyUSB2 -o settings.json
   modemflash restore /dev/ttyUSB2 settings.json
+  modemflash recover --port /dev/ttyUSB0 --loader usblsafe-e3372h.bin
   modemflash sim --pty --link /tmp/modem")]
 struct Cli {
     #[command(subcommand)]
@@ -50,6 +52,8 @@ enum Command {
     Backup(settings::backup::BackupArgs),
     /// Put a settings backup back on a modem, without flashing; says what it did per item.
     Restore(settings::restore::RestoreArgs),
+    /// Bring a Huawei stick stuck in its boot ROM back to update mode with a usbloader, then update it.
+    Recover(recover::RecoverArgs),
     /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
     Sim(sim::SimArgs),
 }
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Manifest(args) => manifest::run(&args),
         Command::Backup(args) => settings::backup::run(&args),
         Command::Restore(args) => settings::restore::run(&args),
+        Command::Recover(args) => recover::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
 }

@@ -8,6 +8,7 @@
 //! port, so the same code runs deterministically in virtual time.
 
 pub mod at;
+pub mod debug_bundle;
 pub mod device;
 pub mod event;
 pub mod flasher;

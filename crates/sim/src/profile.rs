@@ -432,6 +432,12 @@ impl Profile {
         matches!(self.boot_loader, BootLoader::Qualcomm(_))
     }
 
+    /// Whether it is a Huawei Balong stick, whose boot ROM takes a usbloader
+    /// (specs/huawei-balong.md §14).
+    pub fn is_balong(&self) -> bool {
+        matches!(self.boot_loader, BootLoader::Balong)
+    }
+
     /// The interface number that plays `role` in normal mode.
     pub fn interface(&self, role: PortRole) -> Option<u8> {
         self.normal_ports.iter().find(|(_, r)| *r == role).map(|(i, _)| *i)

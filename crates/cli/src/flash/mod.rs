@@ -3,8 +3,9 @@
 //! then run core's `Flasher` with a native connector, a progress display and a journal
 //! on disk that lets an interrupted update resume.
 
-mod confirm;
-mod connector;
+pub mod bundle;
+pub mod confirm;
+pub mod connector;
 mod journal_file;
 mod progress;
 
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use futures::executor::block_on;
+use modemflash_core::debug_bundle::{DebugLog, Incident};
 use modemflash_core::event::{Event, Observer};
 use modemflash_core::flasher::{DeviceState, Failure, Flasher, Job, Journal, Plan, Report};
 use modemflash_core::image::{Inspection, Outcome, Sha256Digest};
@@ -33,6 +35,10 @@ opened. The plan is shown and confirmed (y/N) on a terminal; --yes confirms up f
 (APN profiles, network mode, PIN check state) are backed up before the update, saved as a file next
 to the journal (its path is printed; `modemflash restore` takes it), and restored after it. The modem restarts twice (into update mode
 and back); each time the port is found again at PATH, or else by its USB id.
+
+If the update stops, a debug bundle (the log, the modem's facts, the checks and the failure, with
+IMEI, IMSI, ICCID and phone numbers hidden) is written next to the journal and its path printed;
+--debug-bundle PATH writes one there, whatever the outcome.
 
 If the update is interrupted, a journal remembers the partitions already written: run the same
 command again to resume. It is kept in $XDG_STATE_HOME/modemflash (~/.local/state/modemflash
@@ -71,6 +77,17 @@ pub struct FlashArgs {
     /// Print the AT traffic as it happens.
     #[arg(long, short)]
     verbose: bool,
+    /// Write a debug bundle to PATH when the job ends, however it ends: the log, the
+    /// modem's facts, the checks and the failure, identity numbers hidden.
+    #[arg(long, value_name = "PATH")]
+    debug_bundle: Option<PathBuf>,
+}
+
+impl FlashArgs {
+    /// The update `recover` continues with, on the port the stick came back at.
+    pub fn after_recovery(port: String, path: PathBuf, yes: bool, debug_bundle: Option<PathBuf>) -> Self {
+        FlashArgs { port, path, yes, only: None, sha256: None, journal: None, verbose: false, debug_bundle }
+    }
 }
 
 /// Runs `flash`; the exit status follows the module's rules.
@@ -125,7 +142,8 @@ pub fn run(args: &FlashArgs) -> ExitCode {
         Ok(port) => port,
         Err(e) => return output::failure(&e, Some(&e.next_step())),
     };
-    let observer = JobObserver { display: ProgressDisplay::new(args.verbose), journal_file, unsaved: false };
+    let observer =
+        JobObserver { display: ProgressDisplay::new(args.verbose), journal_file, unsaved: false, log: DebugLog::new() };
     let job = Job {
         inspection: &inspection,
         source: firmware.source,
@@ -140,6 +158,20 @@ pub fn run(args: &FlashArgs) -> ExitCode {
     let result = block_on(flasher.run(port, job));
     let (_, mut observer) = flasher.into_parts();
     observer.display.finish(result.is_ok());
+    let bundle_path = match (&args.debug_bundle, &result) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Err(_)) => Some(bundle::beside(observer.journal_file.path())),
+        (None, Ok(_)) => None,
+    };
+    if let Some(path) = bundle_path {
+        let facts = bundle::RunFacts {
+            port: &args.port,
+            checked: Some((&args.path, &inspection.report)),
+            log: &observer.log,
+            failure: result.as_ref().err().map(Incident::from_failure),
+        };
+        bundle::write_and_tell(&path, facts);
+    }
     match result {
         Ok(report) => {
             if let Err(e) = observer.journal_file.remove() {
@@ -173,6 +205,8 @@ struct JobObserver {
     journal_file: JournalFile,
     /// A save failed and was reported; later failures stay quiet.
     unsaved: bool,
+    /// The protocol log, for the debug bundle.
+    log: DebugLog,
 }
 
 impl JobObserver {
@@ -206,6 +240,7 @@ impl Observer for JobObserver {
                 Err(_) => {}
             }
         }
+        self.log.on_event(event);
         self.display.on_event(event);
     }
 }

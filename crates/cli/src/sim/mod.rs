@@ -12,16 +12,19 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use modemflash_core::device::PortRole;
+use modemflash_core::image::Sha256Digest;
 use modemflash_sim::image::update::{default_version, update_file};
+use modemflash_sim::image::usbloader::stock_loader;
 use modemflash_sim::profile::{self, Profile, PROFILES};
 use modemflash_sim::{Sim, VirtualDongle};
+use sha2::{Digest, Sha256};
 
 use self::pty::PortChoice;
 use crate::output;
 
 /// Arguments of `modemflash sim`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("serve").required(true).args(["pty", "bridge", "write_update"])))]
+#[command(group(ArgGroup::new("serve").required(true).args(["pty", "bridge", "write_update", "write_loader"])))]
 #[command(after_help = after_help())]
 pub struct SimArgs {
     /// Serve one serial interface on a new pseudo-terminal; its path is the first line on
@@ -56,6 +59,16 @@ pub struct SimArgs {
     /// With --write-update: about how many bytes the update flashes.
     #[arg(long, value_name = "BYTES", default_value_t = 1_000_000, requires = "write_update")]
     size: usize,
+    /// Write a synthetic boot ROM loader (usbloader) for the virtual stick to PATH and
+    /// exit: something to try `recover` with against `--start-in boot-rom`. Like a stock
+    /// loader it erases the whole flash, IMEI and calibration included, unless --patched.
+    /// Never a vendor's.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["interface", "role", "link", "write_update"])]
+    write_loader: Option<PathBuf>,
+    /// With --write-loader: a patched loader that keeps the flash (name the file
+    /// usblsafe*.bin, as patched loaders are named).
+    #[arg(long, requires = "write_loader")]
+    patched: bool,
     /// The mode the dongle is in when it is plugged in (download: an earlier update was
     /// interrupted).
     #[arg(long, value_enum, value_name = "MODE", default_value = "normal")]
@@ -73,6 +86,10 @@ enum StartMode {
     /// A virtual CD-ROM (ZeroCD) until its switch message arrives (`--bridge` only: the
     /// switch is a USB request, not serial bytes).
     ZeroCd,
+    /// A Huawei stick with a broken boot loader: only the boot ROM's emergency port
+    /// (12d1:1443, specs/huawei-balong.md §14), which `--pty` serves, until `recover`
+    /// loads a loader into it.
+    BootRom,
 }
 
 /// The serial roles a dongle has in normal mode.
@@ -126,6 +143,15 @@ pub fn run(args: &SimArgs) -> ExitCode {
             Err(e) => output::failure(format_args!("cannot write {}: {e}", path.display()), None),
         };
     }
+    if let Some(path) = &args.write_loader {
+        return match std::fs::write(path, stock_loader(!args.patched)) {
+            Ok(()) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => output::failure(format_args!("cannot write {}: {e}", path.display()), None),
+        };
+    }
     let choice = match port_choice(args) {
         Ok(choice) => choice,
         Err(message) => return output::usage_error(message, None),
@@ -145,6 +171,13 @@ pub fn run(args: &SimArgs) -> ExitCode {
                 )
             }
         },
+        StartMode::BootRom if !args.profile.is_balong() => {
+            return output::usage_error(
+                format_args!("profile {} has no Balong boot ROM", args.profile.name),
+                Some("Use --start-in boot-rom with a Huawei Balong profile such as e3372h."),
+            )
+        }
+        StartMode::BootRom => VirtualDongle::in_boot_rom(args.profile),
     };
     let sim = Sim::from_dongle(dongle, driver::REAL_TIME);
     if let Err(e) = stop::install() {
@@ -152,9 +185,26 @@ pub fn run(args: &SimArgs) -> ExitCode {
     }
     let served = if args.bridge { bridge::serve(&sim) } else { pty::serve(&sim, choice, args.link.as_deref()) };
     match served {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            if !args.bridge {
+                report_flash(&sim);
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => output::failure(e, None),
     }
+}
+
+/// What the virtual flash holds when the sim stops, one line per partition on stderr
+/// (`flash 00030000 50000 bytes sha256 …`), so a test, or a person, can compare it byte
+/// for byte with the update that was sent over the pty.
+fn report_flash(sim: &Sim) {
+    sim.inspect(|dongle| {
+        for (code, bytes) in dongle.flash() {
+            let digest = Sha256Digest(Sha256::digest(bytes).into());
+            eprintln!("flash {code:08x} {} bytes sha256 {digest}", bytes.len());
+        }
+    });
 }
 
 /// The normal-mode interface `--interface` or `--role` chose (the AT command port by
@@ -215,7 +265,10 @@ Examples:
   modemflash sim --pty                          # AT command port of a Huawei E3372h
   modemflash sim --pty --link /tmp/modem        # then: modemflash identify --port /tmp/modem
   modemflash sim --pty --link /tmp/modem --start-in download   # a stick left in update mode
-  modemflash sim --pty --role diag              # a port that stays silent to AT"#,
+  modemflash sim --pty --role diag              # a port that stays silent to AT
+  modemflash sim --pty --link /tmp/modem --start-in boot-rom   # a stick stuck in its boot ROM, then:
+  modemflash sim --write-loader usblsafe-e3372h.bin --patched
+  modemflash recover --port /tmp/modem --loader usblsafe-e3372h.bin"#,
     );
     help
 }
