@@ -288,7 +288,8 @@ fn a_late_dmss_ack_is_not_taken_for_the_parameter_reply() {
     // late ACKs of those resends while it waits for PARAM_RESP.
     let update = update_for(&ZTE_MF626, 20_000);
     let sim = Sim::new(&ZTE_MF626);
-    sim.set_faults(FaultPlan::new().with(Fault::DelayToHost { nth: 21, by: Duration::from_millis(4_500) }));
+    // Burst 23: two later than before the settings backup asked `+ZSNT?` and `+CLCK`.
+    sim.set_faults(FaultPlan::new().with(Fault::DelayToHost { nth: 23, by: Duration::from_millis(4_500) }));
     let (result, events) = run(&sim, &update, Journal::default());
     let failure = result.unwrap_err();
     assert!(matches!(failure.error, FlashError::Dmss(_)), "{failure}");
