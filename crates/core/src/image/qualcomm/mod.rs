@@ -18,11 +18,13 @@ use crate::image::folder::{listing, FolderFile};
 use crate::image::report::{grouped, Check, VerificationReport};
 use crate::image::source::{ByteSource, SourceError};
 use crate::image::{
-    Compression, Family, FirmwareImage, Inspection, Layout, Loader, Partition, Sha256Digest, Span, TargetFacts,
+    Compression, Family, FirmwareImage, InspectOptions, Inspection, Layout, Loader, Partition, Sha256Digest, Span,
+    TargetFacts,
 };
 use crate::protocol::streaming::PartitionTable;
 
 pub use manifest::Manifest;
+pub use zip::ZipMember;
 
 /// File names the partition table goes by.
 pub const TABLE_NAMES: &[&str] = &["partition.mbn", "partition.bin"];
@@ -95,35 +97,45 @@ pub fn check_models(target: &TargetFacts, stick: &StickFacts<'_>) -> Check {
     }
 }
 
-/// Inspects a zipped package: its entries as [`inspect_package`] takes them, whose
-/// positions the inspection's sources refer to. A zip that cannot be unpacked gives a
-/// report with one failing check and no entries.
-pub async fn inspect_zip<S: ByteSource + ?Sized>(
-    src: &mut S,
-) -> Result<(Inspection, Vec<FolderFile<Vec<u8>>>), SourceError> {
-    match zip::unpack(src).await? {
-        Ok(mut files) => {
-            let mut inspection = inspect_package(&mut files).await?;
-            inspection.image.size = src.len();
-            inspection.image.layout = Layout::File { starts_at: 0 };
-            Ok((inspection, files))
-        }
-        Err(reason) => {
-            let mut report = VerificationReport::new();
-            report.push(Check::fail("zip", format!("The package {reason}. Get the package again.")));
-            let image = FirmwareImage {
-                family: Family::QualcommPackage,
-                layout: Layout::File { starts_at: 0 },
-                size: src.len(),
-                sha256: None,
-                target: TargetFacts::default(),
-                signature: None,
-                partitions: Vec::new(),
-                loader: None,
-            };
-            Ok((Inspection { image, report }, Vec::new()))
-        }
-    }
+/// Inspects a zipped package read in place (see [`zip`]): its entries as
+/// [`inspect_package`] takes them, whose positions the inspection's sources refer to,
+/// plus the zip's own SHA-256 compared with `options.expected_sha256`. A zip that cannot
+/// be unpacked (a damaged directory, or an entry whose data or CRC-32 is damaged) gives
+/// a report with one failing `zip` check and no entries.
+pub async fn inspect_zip<S: ByteSource>(
+    mut src: S,
+    options: &InspectOptions,
+) -> Result<(Inspection, Vec<FolderFile<ZipMember<S>>>), SourceError> {
+    let size = src.len();
+    let mut whole = VerificationReport::new();
+    let sha256 = Sha256Digest::record(&mut src, options.expected_sha256.as_ref(), &mut whole).await?;
+    let unpacked = match zip::members(src).await? {
+        Ok(mut files) => match inspect_package(&mut files).await {
+            Ok(inspection) => Ok((inspection, files)),
+            Err(e) => Err(files.iter().find_map(|f| f.source.damage().map(str::to_string)).ok_or(e)?),
+        },
+        Err(reason) => Err(reason),
+    };
+    let (mut inspection, files) = unpacked.unwrap_or_else(|reason| {
+        let mut report = VerificationReport::new();
+        report.push(Check::fail("zip", format!("The package {reason}. Get the package again.")));
+        let image = FirmwareImage {
+            family: Family::QualcommPackage,
+            layout: Layout::Folder,
+            size,
+            sha256: None,
+            target: TargetFacts::default(),
+            signature: None,
+            partitions: Vec::new(),
+            loader: None,
+        };
+        (Inspection { image, report }, Vec::new())
+    });
+    inspection.image.size = size;
+    inspection.image.layout = Layout::File { starts_at: 0 };
+    inspection.image.sha256 = Some(sha256);
+    whole.checks().iter().for_each(|c| inspection.report.push(c.clone()));
+    Ok((inspection, files))
 }
 
 /// Inspects a package given as its files (a folder, a multi-file selection, or the
