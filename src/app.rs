@@ -7,12 +7,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use modemflash_core::device::{PortRole, UsbId, Vendor};
 use modemflash_core::flasher::{Failure, NextStep, Report};
-use modemflash_core::image::balong::fit::StickFacts;
-use modemflash_core::image::Inspection;
+use modemflash_core::image::Selection;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, SerialPort};
+use web_sys::SerialPort;
 
 use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
@@ -34,6 +33,8 @@ use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
 use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
 use crate::tr::Tr;
+use crate::transport::blob_source::BlobSource;
+use crate::transport::firmware_files::FirmwareFiles;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
 use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
@@ -73,7 +74,8 @@ pub fn App() -> impl IntoView {
     let log = RwSignal::new(Vec::<LogLine>::new());
     let connection = StoredValue::new_local(None::<Connection>);
     let firmware = RwSignal::new(FirmwareState::None);
-    let firmware_file = StoredValue::new_local(None::<(web_sys::File, Inspection)>);
+    let firmware_files = StoredValue::new_local(None::<FirmwareFiles>);
+    let selection = StoredValue::new_local(None::<Selection<BlobSource>>);
     let expected_sha256 = RwSignal::new(String::new());
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
@@ -102,19 +104,13 @@ pub fn App() -> impl IntoView {
             screen.set(next);
         });
     });
-    let check_file = move |file: web_sys::File| {
-        let name = file.name();
+    let check_file = move |files: FirmwareFiles| {
+        let name = files.name();
         firmware.set(FirmwareState::Verifying { name: name.clone() });
         phase.set(JobPhase::Idle);
-        let device = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.clone()) } else { None });
+        let stick = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.identity()) } else { None });
         spawn_local(async move {
-            let blob: Blob = file.clone().unchecked_into();
-            let stick = device.as_ref().map(|d| StickFacts {
-                model: &d.model,
-                revision: &d.firmware,
-                hardware: d.hardware.as_deref(),
-            });
-            let (state, inspection) = verify(blob, &name, &expected_sha256.get_untracked(), stick).await;
+            let (state, checked) = verify(&files, &expected_sha256.get_untracked(), stick.as_ref()).await;
             push_log(
                 log,
                 LogLine::info(match &state {
@@ -128,29 +124,30 @@ pub fn App() -> impl IntoView {
                     _ => format!("{name} could not be checked."),
                 }),
             );
-            firmware_file.set_value(inspection.map(|i| (file, i)));
+            firmware_files.set_value(Some(files));
+            selection.set_value(checked);
             firmware.set(state);
         });
     };
     let on_file = Callback::new(check_file);
     let on_recheck = Callback::new(move |()| {
-        if let Some((file, _)) = firmware_file.get_value() {
-            check_file(file);
+        if let Some(files) = firmware_files.get_value() {
+            check_file(files);
         }
     });
     let on_demo = Callback::new(move |()| {
         if let Some(file) = demo_firmware() {
-            check_file(file);
+            check_file(FirmwareFiles::One(file));
         }
     });
     let start_job = move || {
-        let (Some((file, inspection)), Some(conn)) = (firmware_file.get_value(), connection.get_value()) else {
-            return;
-        };
+        let Some(conn) = connection.get_value() else { return };
+        // Lent to the job, and given back for a resume: the files are not read again.
+        let Some(Some(mut checked)) = selection.try_update_value(Option::take) else { return };
         phase.set(JobPhase::Running);
         spawn_local(async move {
-            let blob: Blob = file.unchecked_into();
-            let result = run_update(conn, &inspection, blob, prompt, job, log).await;
+            let result = run_update(conn, &mut checked, prompt, job, log).await;
+            selection.set_value(Some(checked));
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
@@ -215,7 +212,7 @@ pub fn App() -> impl IntoView {
                     expected_sha256=expected_sha256
                     is_virtual=is_virtual
                     busy=running
-                    on_file=on_file
+                    on_files=on_file
                     on_demo=on_demo
                     on_recheck=on_recheck
                 />
@@ -269,8 +266,7 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr) -> (Screen, Option<
 /// Opens the connection's port and runs the update through the matching connector.
 async fn run_update(
     conn: Connection,
-    inspection: &Inspection,
-    blob: Blob,
+    selection: &mut Selection<BlobSource>,
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
@@ -282,7 +278,7 @@ async fn run_update(
                 Err(e) => return Err(open_failure(e.to_string())),
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
-            flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await
+            flash(connector, ModemPort::Serial(port), selection, usb, job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();
@@ -292,7 +288,7 @@ async fn run_update(
                     let pacer = Pacer::new(sim.clone());
                     let port = PacedPort::new(port, pacer.clone());
                     let connector = ModemConnector::Paced(PacedConnector::new(sim, pacer));
-                    flash(connector, ModemPort::Paced(port), inspection, blob, usb, job, log).await
+                    flash(connector, ModemPort::Paced(port), selection, usb, job, log).await
                 }
                 Err(e) => Err(open_failure(e.to_string())),
             }

@@ -1,6 +1,7 @@
 //! The page's view model: what the wizard shows, derived from engine results and
 //! events. Pure and native-tested; components only render it.
 
+use modemflash_core::at::identity::Identity;
 use modemflash_core::at::AtError;
 use modemflash_core::device::catalogue;
 use modemflash_core::device::probe::{Identified, IdentifyError};
@@ -109,6 +110,18 @@ impl DeviceView {
             usb: found.usb.map(describe_usb),
             port_role: found.role.label(),
             is_virtual: via == Via::Virtual,
+        }
+    }
+
+    /// What the card knows of the modem's identity, for the chosen firmware's fit check
+    /// (the family's rule: Balong hardware, Sierra product, Qualcomm package models).
+    pub fn identity(&self) -> Identity {
+        Identity {
+            manufacturer: self.manufacturer.clone(),
+            model: self.model.clone(),
+            revision: self.firmware.clone(),
+            hardware: self.hardware.clone(),
+            ..Identity::default()
         }
     }
 }
@@ -240,7 +253,6 @@ pub fn log_text(lines: &[LogLine]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use modemflash_core::at::identity::Identity;
     use modemflash_core::device::PortRole;
     use modemflash_core::port::PortError;
     use std::time::Duration;

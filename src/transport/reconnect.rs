@@ -16,8 +16,8 @@ use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use modemflash_core::device::catalogue::Mode;
-use modemflash_core::device::probe::answers_at;
-use modemflash_core::device::{PortRole, UsbId};
+use modemflash_core::device::probe::PortProbe;
+use modemflash_core::device::UsbId;
 use modemflash_core::flasher::{ConnectError, Connector, Reconnect};
 use web_sys::SerialPort;
 
@@ -85,7 +85,7 @@ impl Connector for WebConnector {
         let (tx, rx) = oneshot::channel();
         self.channel.reply.set_value(Some(tx));
         self.channel.prompt.set(Some(ReconnectPrompt { mode: wanted.mode, ids: wanted.ids.clone() }));
-        let chosen = match select(rx, Box::pin(granted_port(&wanted.ids, wanted.role))).await {
+        let chosen = match select(rx, Box::pin(granted_port(&wanted.ids, wanted.probe()))).await {
             Either::Left((Ok(answer), _)) => answer.map(Choice::Picked),
             Either::Left((Err(_), _)) => Err(ConnectError::Cancelled),
             Either::Right((port, _)) => Ok(Choice::Found(port)),
@@ -108,13 +108,14 @@ enum Choice {
 }
 
 /// Waits until a port the page already has permission for shows one of `ids`, and
-/// opens it. A browser may list every port of the dongle under one id: for the AT role
-/// the one that answers `AT` is taken (the others are closed again).
-async fn granted_port(ids: &[UsbId], role: PortRole) -> WebSerialPort {
+/// opens it. A browser may list every port of the dongle under one id: the one that
+/// answers `probe` is taken (`AT` for the AT port, the DMSS probe for a Qualcomm
+/// download port); the others are closed again.
+async fn granted_port(ids: &[UsbId], probe: PortProbe) -> WebSerialPort {
     loop {
         for candidate in granted(ids).await {
             let Ok(mut port) = WebSerialPort::open(candidate).await else { continue };
-            if role != PortRole::Pcui || matches!(answers_at(&mut port).await, Ok(true)) {
+            if matches!(probe.accepts(&mut port).await, Ok(true)) {
                 return port;
             }
             port.close().await;

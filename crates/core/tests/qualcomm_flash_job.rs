@@ -288,3 +288,15 @@ fn a_corrupted_programmer_block_is_naked_and_resent_and_a_corrupted_reply_is_wai
         assert_flash_is_package(&sim, &update);
     }
 }
+
+#[test]
+fn the_dmss_probe_accepts_the_download_port_and_not_the_at_port() {
+    use modemflash_core::device::probe::PortProbe;
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&ZTE_MF626), Default::default());
+    let mut download = sim.open_role(PortRole::Download).unwrap();
+    assert!(block_on(PortProbe::Dmss.accepts(&mut download)).unwrap());
+    let sim = Sim::new(&ZTE_MF626);
+    let mut at = sim.open_role(PortRole::Pcui).unwrap();
+    assert!(!block_on(PortProbe::Dmss.accepts(&mut at)).unwrap());
+    assert!(block_on(PortProbe::At.accepts(&mut at)).unwrap(), "the AT port still answers AT after the probe");
+}

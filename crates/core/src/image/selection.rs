@@ -21,6 +21,16 @@ pub enum Piece<S> {
     Zipped(ZipMember<S>),
 }
 
+impl<S: ByteSource> Piece<S> {
+    /// Why a zip entry cannot be unpacked, once a read found out ([`ZipMember::damage`]).
+    pub fn damage(&self) -> Option<&str> {
+        match self {
+            Piece::File(_) => None,
+            Piece::Zipped(m) => m.damage(),
+        }
+    }
+}
+
 impl<S: ByteSource> ByteSource for Piece<S> {
     fn len(&self) -> u64 {
         match self {
@@ -55,7 +65,7 @@ impl<S: ByteSource> Selection<S> {
         }
         if qualcomm::zip::is_zip(&start) {
             let (inspection, entries) = qualcomm::inspect_zip(file, options).await?;
-            let source = Chain::new(entries.into_iter().map(|e| Piece::Zipped(e.source)));
+            let source = Chain::new(entries.into_iter().map(|e| e.source));
             return Ok(Selection { inspection, source });
         }
         let inspection = inspect(&mut file, options).await?;
@@ -64,14 +74,16 @@ impl<S: ByteSource> Selection<S> {
 
     /// Inspects several files given together (in any order; sorted by name here, as a
     /// folder listing gives them).
-    pub async fn of_files(mut files: Vec<FolderFile<S>>) -> Result<Self, SourceError> {
+    pub async fn of_files(files: Vec<FolderFile<S>>) -> Result<Self, SourceError> {
+        let mut files: Vec<FolderFile<Piece<S>>> =
+            files.into_iter().map(|f| FolderFile { name: f.name, source: Piece::File(f.source) }).collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
         let inspection = if qualcomm::looks_like_package(files.iter().map(|f| f.name.as_str())) {
             qualcomm::inspect_package(&mut files).await?
         } else {
             balong::inspect_folder(&mut files).await?
         };
-        Ok(Selection { inspection, source: Chain::new(files.into_iter().map(|f| Piece::File(f.source))) })
+        Ok(Selection { inspection, source: Chain::new(files.into_iter().map(|f| f.source)) })
     }
 
     /// The inspection as the flasher reads it: every partition's offset counted from the

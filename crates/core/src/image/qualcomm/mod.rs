@@ -16,6 +16,7 @@ pub mod zip;
 use crate::image::balong::fit::StickFacts;
 use crate::image::folder::{listing, FolderFile};
 use crate::image::report::{grouped, Check, VerificationReport};
+use crate::image::selection::Piece;
 use crate::image::source::{ByteSource, SourceError};
 use crate::image::{
     Compression, Family, FirmwareImage, InspectOptions, Inspection, Layout, Loader, Partition, Sha256Digest, Span,
@@ -98,22 +99,28 @@ pub fn check_models(target: &TargetFacts, stick: &StickFacts<'_>) -> Check {
 }
 
 /// Inspects a zipped package read in place (see [`zip`]): its entries as
-/// [`inspect_package`] takes them, whose positions the inspection's sources refer to,
+/// [`inspect_package`] takes them (as [`Piece`]s, the type a folder's files are
+/// inspected as too: one copy of the inspection in the page's wasm), whose positions
+/// the inspection's sources refer to,
 /// plus the zip's own SHA-256 compared with `options.expected_sha256`. A zip that cannot
 /// be unpacked (a damaged directory, or an entry whose data or CRC-32 is damaged) gives
 /// a report with one failing `zip` check and no entries.
 pub async fn inspect_zip<S: ByteSource>(
     mut src: S,
     options: &InspectOptions,
-) -> Result<(Inspection, Vec<FolderFile<ZipMember<S>>>), SourceError> {
+) -> Result<(Inspection, Vec<FolderFile<Piece<S>>>), SourceError> {
     let size = src.len();
     let mut whole = VerificationReport::new();
     let sha256 = Sha256Digest::record(&mut src, options.expected_sha256.as_ref(), &mut whole).await?;
     let unpacked = match zip::members(src).await? {
-        Ok(mut files) => match inspect_package(&mut files).await {
-            Ok(inspection) => Ok((inspection, files)),
-            Err(e) => Err(files.iter().find_map(|f| f.source.damage().map(str::to_string)).ok_or(e)?),
-        },
+        Ok(members) => {
+            let mut files: Vec<FolderFile<Piece<S>>> =
+                members.into_iter().map(|m| FolderFile { name: m.name, source: Piece::Zipped(m.source) }).collect();
+            match inspect_package(&mut files).await {
+                Ok(inspection) => Ok((inspection, files)),
+                Err(e) => Err(files.iter().find_map(|f| f.source.damage().map(str::to_string)).ok_or(e)?),
+            }
+        }
         Err(reason) => Err(reason),
     };
     let (mut inspection, files) = unpacked.unwrap_or_else(|reason| {

@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use flate2::{Decompress, FlushDecompress, Status};
 
+use crate::image::cwe::header::JAMCRC;
 use crate::image::folder::FolderFile;
 use crate::image::source::{ByteSource, SourceError, CHUNK};
 
@@ -42,8 +43,10 @@ const LOCAL_LEN: usize = 30;
 /// General purpose flag bit 0: the entry is encrypted (§4.4.4).
 const ENCRYPTED: u16 = 1;
 
-/// The CRC-32 of every zip entry (§4.4.7).
-const CRC32: crc::Crc<u32, crc::Table<16>> = crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_32_ISO_HDLC);
+/// The CRC-32 of every zip entry (§4.4.7, CRC-32/ISO-HDLC) is the Sierra CWE's
+/// CRC-32/JAMCRC inverted: computed with that table, the page carries one 16 KiB table,
+/// not two.
+const CRC32: &crc::Crc<u32, crc::Table<16>> = &JAMCRC;
 
 /// Whether `start` (the first bytes of a file) is a zip.
 pub fn is_zip(start: &[u8]) -> bool {
@@ -208,7 +211,7 @@ impl<S: ByteSource> ZipMember<S> {
         }
         self.cursor.crc.update(&self.cursor.window);
         if self.cursor.end() == self.size {
-            let crc = std::mem::replace(&mut self.cursor.crc, CRC32.digest()).finalize();
+            let crc = !std::mem::replace(&mut self.cursor.crc, CRC32.digest()).finalize();
             if crc != self.crc32 {
                 return Err(self.damaged("its CRC-32 does not match: the zip is damaged".into()));
             }

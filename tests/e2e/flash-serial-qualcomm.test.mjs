@@ -1,0 +1,169 @@
+// Issue 4 in the page: a Qualcomm-based ZTE MF626 (virtual, behind the test-only
+// navigator.serial) is updated from a zipped package. AT$QCDMG and DIAG 3A send it into
+// DMSS download mode, where it re-enumerates as 19d2:0076; the page asks for that port,
+// uploads the programmer, streams every image stop-and-wait (Web Serial may cut a
+// transfer), resets the stick, finds its AT port again, checks the new version and puts
+// the APN back. The virtual flash is then compared with the package byte for byte.
+// A package with a damaged file is refused in the checklist with the CLI's sentence.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { serveDist } from './support/server.mjs';
+import { bridgeToSim } from './support/browser.mjs';
+import { SimBridge, MODEMFLASH_BIN, serialConfig } from './support/sim-bridge.mjs';
+import { withWizard } from './pages/wizard-page.mjs';
+
+const NEW_VERSION = 'BD_P673A2V1.0.1B02';
+/** Table index → image file (the package's partition.mbn lists QCSBL, OEMSBL, AMSS). */
+const IMAGES = { '00000000.bin': 'qcsbl.mbn', '00000001.bin': 'oemsbl.mbn', '00000002.bin': 'amss.mbn' };
+let server;
+let dir;
+let zip;
+let folder;
+
+before(async () => {
+  server = await serveDist(path.resolve('dist'));
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mf-qc-'));
+  zip = path.join(dir, `MF626-${NEW_VERSION}.zip`);
+  folder = path.join(dir, `MF626-${NEW_VERSION}`);
+  for (const out of [zip, folder]) {
+    execFileSync(MODEMFLASH_BIN, [
+      'sim', '--profile', 'zte-mf626', '--write-update', out, '--firmware-version', NEW_VERSION, '--size', '600000',
+    ]);
+  }
+});
+after(async () => {
+  await server?.close();
+});
+
+test('updates a ZTE MF626 from a zipped package through Web Serial', { timeout: 240_000 }, async () => {
+  const flash = path.join(dir, 'flash');
+  const sim = await SimBridge.start('zte-mf626', ['--dump-flash', flash]);
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await wizard.screen('qualcomm-flash-1-connected');
+
+      await wizard.chooseFirmware(zip);
+      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+      const checks = await wizard.verifySummary.textContent();
+      assert.match(checks, /All 5 files match the checksums in manifest\.json\./);
+      assert.match(checks, /The package is for MF626, which includes the connected MF626\./);
+      assert.match(checks, /NPRG8200\.hex: [\d ,]+ bytes, loaded at 0x00100000\./);
+      await wizard.screen('qualcomm-flash-2-verified');
+
+      await wizard.updateButton.click();
+      const inDownload = sim.nextEvent('connected', 60_000);
+      await wizard.startUpdate.click();
+      await wizard.progress.waitFor();
+
+      // 19d2:0076 was never granted: the page asks for the download port.
+      await wizard.reconnect.waitFor({ timeout: 60_000 });
+      assert.equal((await inDownload).usb, '19d2:0076');
+      assert.match(await wizard.reconnect.textContent(), /19d2:0076/);
+      await wizard.screen('qualcomm-flash-3-select-download-port');
+      await wizard.selectAgain.click();
+      await page.getByTestId('current-stage').getByText('Writing 0:AMSS (3 of 3)').waitFor({ timeout: 90_000 });
+      await wizard.screen('qualcomm-flash-4-writing');
+
+      await wizard.done.waitFor({ timeout: 120_000 });
+      assert.equal(await page.getByTestId('old-version').textContent(), 'BD_P673A2V1.0.0B09');
+      assert.equal(await page.getByTestId('new-version').textContent(), NEW_VERSION);
+      assert.match(await page.getByTestId('restored').textContent(), /internet/);
+      await wizard.screen('qualcomm-flash-5-done');
+
+      const log = await wizard.serialLog();
+      const requests = log.filter((e) => e.op === 'requestPort');
+      assert.equal(requests.length, 2, 'one chooser at the start, one for the download port');
+      assert.ok(
+        requests[1].filters.some((f) => f.usbVendorId === 0x19d2 && f.usbProductId === 0x0076),
+        JSON.stringify(requests[1].filters),
+      );
+      // 0x19d2:0x0031 normal, 0x19d2:0x0076 download, in decimal as Web Serial reports them.
+      const opens = log.filter((e) => e.op === 'open').map((e) => `${e.usb}/${e.interface}`);
+      assert.deepEqual(opens.slice(0, 3), ['6610:49/2', '6610:49/2', '6610:118/0']);
+      // Back in normal mode every port is granted: the one that answers AT is kept.
+      assert.equal(opens.at(-1), '6610:49/2');
+    });
+  } finally {
+    await sim.stop();
+  }
+  // The virtual flash holds exactly the package's images and its partition table.
+  assert.deepEqual((await readdir(flash)).sort(), [...Object.keys(IMAGES), 'partition-table.bin'].sort());
+  for (const [dumped, image] of Object.entries(IMAGES)) {
+    const written = await readFile(path.join(flash, dumped));
+    assert.ok(written.equals(await readFile(path.join(folder, image))), `${image} differs in the virtual flash`);
+  }
+  const table = await readFile(path.join(flash, 'partition-table.bin'));
+  assert.ok(table.equals(await readFile(path.join(folder, 'partition.mbn'))), 'partition table');
+});
+
+test('a package with a damaged file is refused before anything is written', { timeout: 90_000 }, async () => {
+  // One byte of amss.mbn changed after the package was made: manifest.json still has
+  // the old checksum. The files are chosen together, as a multi-file selection.
+  const damaged = await mkdtemp(path.join(os.tmpdir(), 'mf-qc-bad-'));
+  const names = await readdir(folder);
+  for (const name of names) {
+    const bytes = await readFile(path.join(folder, name));
+    if (name === 'amss.mbn') bytes[1000] ^= 0x01;
+    await writeFile(path.join(damaged, name), bytes);
+  }
+  const sentence = 'amss.mbn does not match the checksum in manifest.json: the file was changed or damaged. '
+    + 'Get the package again.';
+  // The CLI refuses the same package with the same sentence.
+  let cli = '';
+  try {
+    execFileSync(MODEMFLASH_BIN, ['inspect', damaged], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    cli = e.stdout + e.stderr;
+    assert.equal(e.status, 1);
+  }
+  assert.ok(cli.includes(sentence), cli);
+
+  const sim = await SimBridge.start('zte-mf626');
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await wizard.firmwareInput.setInputFiles(names.map((n) => path.join(damaged, n)));
+      await wizard.verifySummary.waitFor();
+      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'false');
+      const failed = page.getByTestId('checklist').locator('li.fail');
+      assert.equal(await failed.count(), 1);
+      assert.equal((await failed.textContent()).replace(/^✗\s*/, ''), sentence);
+      assert.ok(await wizard.updateButton.isDisabled(), 'no update is offered');
+      assert.match(await wizard.updateReason.textContent(), /1/);
+      await wizard.screen('qualcomm-flash-6-damaged-package');
+    });
+  } finally {
+    await sim.stop();
+  }
+});
+
+test('a package folder chosen with the folder picker is verified', { timeout: 60_000 }, async () => {
+  const sim = await SimBridge.start('zte-mf626');
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await page.getByTestId('firmware-folder').setInputFiles(folder);
+      await wizard.verifySummary.waitFor();
+      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+      assert.match(await wizard.verifySummary.textContent(), new RegExp(`MF626-${NEW_VERSION}`));
+      assert.ok(await wizard.updateButton.isEnabled());
+      await wizard.screen('qualcomm-flash-7-folder-verified');
+    });
+  } finally {
+    await sim.stop();
+  }
+});
