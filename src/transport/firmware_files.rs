@@ -69,9 +69,9 @@ impl FirmwareFiles {
         match files.len() {
             0 => None,
             1 => files.pop().map(FirmwareFiles::One),
-            _ => {
-                files.sort_by_key(File::name);
-                Some(FirmwareFiles::Several { name: format!("{} (+{})", files[0].name(), files.len() - 1), files })
+            more => {
+                let first = files.iter().map(File::name).min().unwrap_or_default();
+                Some(FirmwareFiles::Several { name: format!("{first} (+{})", more - 1), files })
             }
         }
     }

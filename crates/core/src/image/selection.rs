@@ -8,6 +8,7 @@
 //! them and a Balong folder otherwise, one other file is recognised by its content.
 
 use super::balong;
+use super::folder::insert_by_name;
 use super::qualcomm::{self, ZipMember};
 use super::source::Chain;
 use super::{inspect, ByteSource, FolderFile, InspectOptions, Inspection, SourceError};
@@ -75,9 +76,11 @@ impl<S: ByteSource> Selection<S> {
     /// Inspects several files given together (in any order; sorted by name here, as a
     /// folder listing gives them).
     pub async fn of_files(files: Vec<FolderFile<S>>) -> Result<Self, SourceError> {
-        let mut files: Vec<FolderFile<Piece<S>>> =
-            files.into_iter().map(|f| FolderFile { name: f.name, source: Piece::File(f.source) }).collect();
-        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut pieces = Vec::with_capacity(files.len());
+        for f in files {
+            insert_by_name(&mut pieces, FolderFile { name: f.name, source: Piece::File(f.source) });
+        }
+        let mut files = pieces;
         let inspection = if qualcomm::looks_like_package(files.iter().map(|f| f.name.as_str())) {
             qualcomm::inspect_package(&mut files).await?
         } else {

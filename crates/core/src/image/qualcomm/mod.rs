@@ -323,7 +323,11 @@ fn match_images<S: ByteSource>(
     for (position, file) in files.iter().enumerate() {
         let Role::Image(name) = role(&file.name) else { continue };
         match table.entry(&name) {
-            Some((index, entry)) if entry.fits(file.source.len()) => found.push((index, position)),
+            Some((index, entry)) if entry.fits(file.source.len()) => {
+                // In table order (inserted: no sort routine in the page's wasm).
+                let at = found.partition_point(|f| *f < (index, position));
+                found.insert(at, (index, position));
+            }
             Some((_, entry)) => report.push(Check::fail(
                 "partition-fit",
                 format!(
@@ -342,7 +346,6 @@ fn match_images<S: ByteSource>(
             )),
         }
     }
-    found.sort();
     if found.is_empty() {
         report.push(Check::fail("partition-fit", "The package holds no partition image (such as amss.mbn)."));
     } else {

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use flate2::{Decompress, FlushDecompress, Status};
 
 use crate::image::cwe::header::JAMCRC;
-use crate::image::folder::FolderFile;
+use crate::image::folder::{insert_by_name, FolderFile};
 use crate::image::source::{ByteSource, SourceError, CHUNK};
 
 /// The largest zip read: a package of an HSPA stick is tens of MiB.
@@ -271,9 +271,9 @@ pub async fn members<S: ByteSource>(mut src: S) -> Result<Result<Vec<FolderFile<
         }
     }
     let archive = Archive(Rc::new(Cell::new(Some(src))));
-    let mut files: Vec<FolderFile<ZipMember<S>>> = located
-        .into_iter()
-        .map(|(e, data)| FolderFile {
+    let mut files = Vec::with_capacity(located.len());
+    for (e, data) in located {
+        let file = FolderFile {
             name: e.name.clone(),
             source: ZipMember {
                 archive: archive.clone(),
@@ -286,9 +286,9 @@ pub async fn members<S: ByteSource>(mut src: S) -> Result<Result<Vec<FolderFile<
                 cursor: Cursor::new(),
                 damage: None,
             },
-        })
-        .collect();
-    files.sort_by(|a, b| a.name.cmp(&b.name));
+        };
+        insert_by_name(&mut files, file);
+    }
     Ok(Ok(files))
 }
 
