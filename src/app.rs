@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use modemflash_core::device::{PortRole, UsbId, Vendor};
+use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::Selection;
 use modemflash_sim::profile::E3372H;
@@ -162,7 +162,7 @@ pub fn App() -> impl IntoView {
                 // A real modem comes back with another id: ask for it again first.
                 if let Some(Connection::Serial { .. }) = connection.get_value() {
                     spawn_local(async move {
-                        match web_serial::request_port(&huawei_filters()).await {
+                        match web_serial::request_port(&modem_filters()).await {
                             Ok(port) => {
                                 let usb = web_serial::usb_id_of(&port);
                                 connection.set_value(Some(Connection::Serial { port, usb }));
@@ -240,8 +240,7 @@ pub fn App() -> impl IntoView {
 
 /// Chooser → open → identify → close. The chosen port is kept (closed) for the update.
 async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr) -> (Screen, Option<Connection>) {
-    let filters: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
-    let port = match web_serial::request_port(&filters).await {
+    let port = match web_serial::request_port(&modem_filters()).await {
         Ok(port) => port,
         Err(RequestError::Cancelled) => return (Screen::ChooserCancelled, None),
         Err(RequestError::Failed(what)) => {
@@ -306,9 +305,10 @@ fn open_failure(what: String) -> Failure {
     }
 }
 
-/// Chooser filters for any Huawei stick, whatever mode it is in.
-fn huawei_filters() -> Vec<web_serial::Filter> {
-    vec![(Vendor::Huawei.usb_vendor_id(), None)]
+/// Chooser filters for a stick of any known vendor, whatever mode it is in (a stopped
+/// Qualcomm or Sierra update is resumed too, not only a Huawei one).
+fn modem_filters() -> Vec<web_serial::Filter> {
+    chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect()
 }
 
 /// "huawei E3372" for the confirmation.

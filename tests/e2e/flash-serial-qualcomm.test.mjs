@@ -78,6 +78,8 @@ test('updates a ZTE MF626 from a zipped package through Web Serial', { timeout: 
       assert.match(await page.getByTestId('restored').textContent(), /internet/);
       await wizard.screen('qualcomm-flash-5-done');
 
+      // Web Serial may cut a transfer, so the writes are framed and stop-and-wait.
+      assert.match(await page.getByTestId('log-lines').textContent(), /writing StopAndWait/);
       const log = await wizard.serialLog();
       const requests = log.filter((e) => e.op === 'requestPort');
       assert.equal(requests.length, 2, 'one chooser at the start, one for the download port');

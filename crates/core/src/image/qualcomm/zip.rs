@@ -16,9 +16,6 @@ use crate::image::cwe::header::JAMCRC;
 use crate::image::folder::{insert_by_name, FolderFile};
 use crate::image::source::{ByteSource, SourceError, CHUNK};
 
-/// The largest zip read: a package of an HSPA stick is tens of MiB.
-pub const MAX_ZIP: u64 = 256 << 20;
-
 /// The largest unpacked entry.
 pub const MAX_ENTRY: u64 = 256 << 20;
 
@@ -252,9 +249,6 @@ impl<S: ByteSource> ByteSource for ZipMember<S> {
 /// The files of a package zip, sorted by name, each unpacked as it is read; `Ok(Err(reason))`
 /// for a zip that cannot be used, in words for the verification report.
 pub async fn members<S: ByteSource>(mut src: S) -> Result<Result<Vec<FolderFile<ZipMember<S>>>, String>, SourceError> {
-    if src.len() > MAX_ZIP {
-        return Ok(Err(format!("the zip holds more than {} MiB, more than any package", MAX_ZIP >> 20)));
-    }
     let directory = match read_directory(&mut src).await? {
         Ok(d) => d,
         Err(reason) => return Ok(Err(format!("the zip cannot be read ({reason})"))),
