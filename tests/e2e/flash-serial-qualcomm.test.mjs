@@ -1,6 +1,7 @@
-// Issue 4 in the page: a Qualcomm-based ZTE MF626 (virtual, behind the test-only
-// navigator.serial) is updated from a zipped package. AT$QCDMG and DIAG 3A send it into
-// DMSS download mode, where it re-enumerates as 19d2:0076; the page asks for that port,
+// Issue 4 in the page: Qualcomm-based sticks (a virtual ZTE MF626 and Alcatel X020, behind
+// the test-only navigator.serial) are updated from a zipped package. AT$QCDMG and DIAG 3A
+// send each into DMSS download mode, where it re-enumerates with its download id (ZTE's
+// 19d2:0076, the generic 05c6:9008); the page asks for that port,
 // uploads the programmer, streams every image stop-and-wait (Web Serial may cut a
 // transfer), resets the stick, finds its AT port again, checks the new version and puts
 // the APN back. The virtual flash is then compared with the package byte for byte.
@@ -19,96 +20,119 @@ import { withWizard } from './pages/wizard-page.mjs';
 const NEW_VERSION = 'BD_P673A2V1.0.1B02';
 /** Table index → image file (the package's partition.mbn lists QCSBL, OEMSBL, AMSS). */
 const IMAGES = { '00000000.bin': 'qcsbl.mbn', '00000001.bin': 'oemsbl.mbn', '00000002.bin': 'amss.mbn' };
+/** The virtual sticks: USB ids per mode, the programmer their package carries. */
+const STICKS = [
+  {
+    profile: 'zte-mf626', model: 'MF626', oldVersion: 'BD_P673A2V1.0.0B09', normal: '19d2:0031', download: '19d2:0076',
+    programmer: 'NPRG8200.hex', address: '0x00100000', size: '600000', shots: 'qualcomm-flash',
+  },
+  {
+    // Window 2, 1 KiB blocks: a smaller package keeps the test short.
+    profile: 'alcatel-x020', model: 'X020', oldVersion: 'C1800000', normal: '1c9e:6061', download: '05c6:9008',
+    programmer: 'NPRG6695.hex', address: '0x00800000', size: '200000', shots: 'qualcomm-x020-flash',
+  },
+];
 let server;
 let dir;
-let zip;
-let folder;
+
+/** `vid:pid` in hex → `vid:pid` in decimal, as the fake Web Serial logs it. */
+const decimal = (usb) => usb.split(':').map((h) => parseInt(h, 16)).join(':');
+const zipOf = (stick) => path.join(dir, `${stick.model}-${NEW_VERSION}.zip`);
+const folderOf = (stick) => path.join(dir, `${stick.model}-${NEW_VERSION}`);
 
 before(async () => {
   server = await serveDist(path.resolve('dist'));
   dir = await mkdtemp(path.join(os.tmpdir(), 'mf-qc-'));
-  zip = path.join(dir, `MF626-${NEW_VERSION}.zip`);
-  folder = path.join(dir, `MF626-${NEW_VERSION}`);
-  for (const out of [zip, folder]) {
-    execFileSync(MODEMFLASH_BIN, [
-      'sim', '--profile', 'zte-mf626', '--write-update', out, '--firmware-version', NEW_VERSION, '--size', '600000',
-    ]);
+  for (const stick of STICKS) {
+    for (const out of [zipOf(stick), folderOf(stick)]) {
+      execFileSync(MODEMFLASH_BIN, [
+        'sim', '--profile', stick.profile, '--write-update', out, '--firmware-version', NEW_VERSION, '--size', stick.size,
+      ]);
+    }
   }
 });
 after(async () => {
   await server?.close();
 });
 
-test('updates a ZTE MF626 from a zipped package through Web Serial', { timeout: 240_000 }, async () => {
-  const flash = path.join(dir, 'flash');
-  const sim = await SimBridge.start('zte-mf626', ['--dump-flash', flash]);
-  try {
-    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
-      await bridgeToSim(page, sim);
-      await wizard.open(server.url);
-      await wizard.connectButton.click();
-      await wizard.deviceCard.waitFor();
-      await wizard.screen('qualcomm-flash-1-connected');
+for (const stick of STICKS) {
+  test(`updates a ${stick.model} from a zipped package through Web Serial`, { timeout: 240_000 }, async () => {
+    const flash = path.join(dir, `flash-${stick.profile}`);
+    const sim = await SimBridge.start(stick.profile, ['--dump-flash', flash]);
+    const config = serialConfig(sim.ready, 'pcui');
+    const atPort = `${decimal(stick.normal)}/${config.ports[config.choose].interface}`;
+    try {
+      await withWizard({ serial: config }, async (wizard, { page }) => {
+        await bridgeToSim(page, sim);
+        await wizard.open(server.url);
+        await wizard.connectButton.click();
+        await wizard.deviceCard.waitFor();
+        assert.equal(await wizard.field('model').textContent(), stick.model);
+        await wizard.screen(`${stick.shots}-1-connected`);
 
-      await wizard.chooseFirmware(zip);
-      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
-      const checks = await wizard.verifySummary.textContent();
-      assert.match(checks, /All 5 files match the checksums in manifest\.json\./);
-      assert.match(checks, /The package is for MF626, which includes the connected MF626\./);
-      assert.match(checks, /NPRG8200\.hex: [\d ,]+ bytes, loaded at 0x00100000\./);
-      await wizard.screen('qualcomm-flash-2-verified');
+        await wizard.chooseFirmware(zipOf(stick));
+        assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+        const checks = await wizard.verifySummary.textContent();
+        assert.match(checks, /All 5 files match the checksums in manifest\.json\./);
+        assert.ok(checks.includes(`The package is for ${stick.model}, which includes the connected ${stick.model}.`));
+        assert.match(checks, new RegExp(`${stick.programmer}: [\\d ,]+ bytes, loaded at ${stick.address}\\.`));
+        await wizard.screen(`${stick.shots}-2-verified`);
 
-      await wizard.updateButton.click();
-      const inDownload = sim.nextEvent('connected', 60_000);
-      await wizard.startUpdate.click();
-      await wizard.progress.waitFor();
+        await wizard.updateButton.click();
+        const inDownload = sim.nextEvent('connected', 60_000);
+        await wizard.startUpdate.click();
+        await wizard.progress.waitFor();
 
-      // 19d2:0076 was never granted: the page asks for the download port.
-      await wizard.reconnect.waitFor({ timeout: 60_000 });
-      assert.equal((await inDownload).usb, '19d2:0076');
-      assert.match(await wizard.reconnect.textContent(), /19d2:0076/);
-      await wizard.screen('qualcomm-flash-3-select-download-port');
-      await wizard.selectAgain.click();
-      await page.getByTestId('current-stage').getByText('Writing 0:AMSS (3 of 3)').waitFor({ timeout: 90_000 });
-      await wizard.screen('qualcomm-flash-4-writing');
+        // The download id was never granted: the page asks for the download port.
+        await wizard.reconnect.waitFor({ timeout: 60_000 });
+        assert.equal((await inDownload).usb, stick.download);
+        assert.match(await wizard.reconnect.textContent(), new RegExp(stick.download));
+        await wizard.screen(`${stick.shots}-3-select-download-port`);
+        await wizard.selectAgain.click();
+        await page.getByTestId('current-stage').getByText('Writing 0:AMSS (3 of 3)').waitFor({ timeout: 90_000 });
+        await wizard.screen(`${stick.shots}-4-writing`);
 
-      await wizard.done.waitFor({ timeout: 120_000 });
-      assert.equal(await page.getByTestId('old-version').textContent(), 'BD_P673A2V1.0.0B09');
-      assert.equal(await page.getByTestId('new-version').textContent(), NEW_VERSION);
-      assert.match(await page.getByTestId('restored').textContent(), /internet/);
-      await wizard.screen('qualcomm-flash-5-done');
+        await wizard.done.waitFor({ timeout: 120_000 });
+        assert.equal(await page.getByTestId('old-version').textContent(), stick.oldVersion);
+        assert.equal(await page.getByTestId('new-version').textContent(), NEW_VERSION);
+        assert.match(await page.getByTestId('restored').textContent(), /internet/);
+        await wizard.screen(`${stick.shots}-5-done`);
 
-      // Web Serial may cut a transfer, so the writes are framed and stop-and-wait.
-      assert.match(await page.getByTestId('log-lines').textContent(), /writing StopAndWait/);
-      const log = await wizard.serialLog();
-      const requests = log.filter((e) => e.op === 'requestPort');
-      assert.equal(requests.length, 2, 'one chooser at the start, one for the download port');
-      assert.ok(
-        requests[1].filters.some((f) => f.usbVendorId === 0x19d2 && f.usbProductId === 0x0076),
-        JSON.stringify(requests[1].filters),
-      );
-      // 0x19d2:0x0031 normal, 0x19d2:0x0076 download, in decimal as Web Serial reports them.
-      const opens = log.filter((e) => e.op === 'open').map((e) => `${e.usb}/${e.interface}`);
-      assert.deepEqual(opens.slice(0, 3), ['6610:49/2', '6610:49/2', '6610:118/0']);
-      // Back in normal mode every port is granted: the one that answers AT is kept.
-      assert.equal(opens.at(-1), '6610:49/2');
-    });
-  } finally {
-    await sim.stop();
-  }
-  // The virtual flash holds exactly the package's images and its partition table.
-  assert.deepEqual((await readdir(flash)).sort(), [...Object.keys(IMAGES), 'partition-table.bin'].sort());
-  for (const [dumped, image] of Object.entries(IMAGES)) {
-    const written = await readFile(path.join(flash, dumped));
-    assert.ok(written.equals(await readFile(path.join(folder, image))), `${image} differs in the virtual flash`);
-  }
-  const table = await readFile(path.join(flash, 'partition-table.bin'));
-  assert.ok(table.equals(await readFile(path.join(folder, 'partition.mbn'))), 'partition table');
-});
+        // Web Serial may cut a transfer, so the writes are framed and stop-and-wait.
+        assert.match(await page.getByTestId('log-lines').textContent(), /writing StopAndWait/);
+        const log = await wizard.serialLog();
+        const requests = log.filter((e) => e.op === 'requestPort');
+        assert.equal(requests.length, 2, 'one chooser at the start, one for the download port');
+        const [vid, pid] = stick.download.split(':').map((h) => parseInt(h, 16));
+        assert.ok(
+          requests[1].filters.some((f) => f.usbVendorId === vid && f.usbProductId === pid),
+          JSON.stringify(requests[1].filters),
+        );
+        const opens = log.filter((e) => e.op === 'open').map((e) => `${e.usb}/${e.interface}`);
+        assert.deepEqual(opens.slice(0, 3), [atPort, atPort, `${decimal(stick.download)}/0`]);
+        // Back in normal mode every port is granted: the first that answers AT is kept (the
+        // X020 lists its data port, which takes AT too, before its AT port), not DIAG.
+        const answersAt = config.ports.filter((p) => ['pcui', 'modem'].includes(p.role));
+        assert.ok(answersAt.map((p) => `${decimal(stick.normal)}/${p.interface}`).includes(opens.at(-1)), opens.at(-1));
+      });
+    } finally {
+      await sim.stop();
+    }
+    // The virtual flash holds exactly the package's images and its partition table.
+    assert.deepEqual((await readdir(flash)).sort(), [...Object.keys(IMAGES), 'partition-table.bin'].sort());
+    for (const [dumped, image] of Object.entries(IMAGES)) {
+      const written = await readFile(path.join(flash, dumped));
+      assert.ok(written.equals(await readFile(path.join(folderOf(stick), image))), `${image} differs in the virtual flash`);
+    }
+    const table = await readFile(path.join(flash, 'partition-table.bin'));
+    assert.ok(table.equals(await readFile(path.join(folderOf(stick), 'partition.mbn'))), 'partition table');
+  });
+}
 
 test('a package with a damaged file is refused before anything is written', { timeout: 90_000 }, async () => {
   // One byte of amss.mbn changed after the package was made: manifest.json still has
   // the old checksum. The files are chosen together, as a multi-file selection.
+  const folder = folderOf(STICKS[0]);
   const damaged = await mkdtemp(path.join(os.tmpdir(), 'mf-qc-bad-'));
   const names = await readdir(folder);
   for (const name of names) {
@@ -158,7 +182,7 @@ test('a package folder chosen with the folder picker is verified', { timeout: 60
       await wizard.open(server.url);
       await wizard.connectButton.click();
       await wizard.deviceCard.waitFor();
-      await page.getByTestId('firmware-folder').setInputFiles(folder);
+      await page.getByTestId('firmware-folder').setInputFiles(folderOf(STICKS[0]));
       await wizard.verifySummary.waitFor();
       assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
       assert.match(await wizard.verifySummary.textContent(), new RegExp(`MF626-${NEW_VERSION}`));
