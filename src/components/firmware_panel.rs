@@ -29,10 +29,13 @@ pub fn FirmwarePanel(
 ) -> impl IntoView {
     let tr = Tr::get();
     let dragging = RwSignal::new(false);
+    // Why a dropped folder could not be read; cleared by the next choice.
+    let drop_failed = RwSignal::new(None::<String>);
     let pick = move |ev: leptos::ev::Event| {
         let Some(target) = ev.target() else { return };
         let input: web_sys::HtmlInputElement = target.unchecked_into();
         if let Some(files) = input.files().as_ref().and_then(FirmwareFiles::from_list) {
+            drop_failed.set(None);
             on_files.run(files);
         }
         input.set_value("");
@@ -44,8 +47,13 @@ pub fn FirmwarePanel(
         // A dropped folder's entries must be taken during the event; they are read after.
         let dropped = FirmwareFiles::dropped(&data);
         leptos::task::spawn_local(async move {
-            if let Ok(Some(files)) = dropped.read().await {
-                on_files.run(files);
+            match dropped.read().await {
+                Ok(Some(files)) => {
+                    drop_failed.set(None);
+                    on_files.run(files);
+                }
+                Ok(None) => {}
+                Err(reason) => drop_failed.set(Some(reason)),
             }
         });
     };
@@ -86,6 +94,11 @@ pub fn FirmwarePanel(
                 />
                 <span class="hint">{tr.t("firmware.drop_hint")}</span>
             </div>
+            {move || drop_failed.get().map(|reason| view! {
+                <p class="next-step" role="alert" data-testid="drop-failed">
+                    {move || tr.format("firmware.drop_failed", &[("reason", &reason)])}
+                </p>
+            })}
             <Show when=move || is_virtual.get()>
                 <p>
                     <button data-testid="demo-firmware" disabled=move || busy.get() on:click=move |_| on_demo.run(())>

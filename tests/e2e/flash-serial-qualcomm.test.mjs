@@ -193,3 +193,31 @@ test('a package folder chosen with the folder picker is verified', { timeout: 60
     await sim.stop();
   }
 });
+
+test("a package's files dropped on the page are verified together", { timeout: 60_000 }, async () => {
+  // Playwright cannot drop a real folder (a FileSystemDirectoryEntry); it drops the
+  // package's files, which the page takes as a multi-file selection.
+  const folder = folderOf(STICKS[0]);
+  const files = [];
+  for (const name of await readdir(folder)) files.push({ name, bytes: [...(await readFile(path.join(folder, name)))] });
+  const sim = await SimBridge.start('zte-mf626');
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await page.evaluate((dropped) => {
+        const data = new DataTransfer();
+        for (const f of dropped) data.items.add(new File([new Uint8Array(f.bytes)], f.name));
+        const zone = document.querySelector('.drop-zone');
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      }, files);
+      await wizard.verifySummary.waitFor();
+      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+      assert.match(await wizard.verifySummary.textContent(), /NPRG8200\.hex \(\+5\) passed every check/);
+    });
+  } finally {
+    await sim.stop();
+  }
+});

@@ -212,6 +212,8 @@ impl<S: ByteSource> ZipMember<S> {
             if crc != self.crc32 {
                 return Err(self.damaged("its CRC-32 does not match: the zip is damaged".into()));
             }
+            // Read to the end: the packed bytes are spent (a read further back starts over).
+            (self.cursor.input, self.cursor.used) = (Vec::new(), 0);
         }
         Ok(())
     }
