@@ -474,6 +474,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever bytes of a zip are changed, reading it gives a reason or the entries,
+        /// and reading an entry gives its bytes or an error naming the damage: never a
+        /// panic, never more bytes than the directory said.
+        #[test]
+        fn damaged_zips_are_refused_or_read_never_panic(
+            changes in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..8),
+            stored in proptest::prelude::any::<bool>(),
+        ) {
+            let method = if stored { ::zip::CompressionMethod::Stored } else { ::zip::CompressionMethod::Deflated };
+            let data: Vec<u8> = (0..3000u32).map(|i| (i * 7 / 5) as u8).collect();
+            let mut zip = zip_of(&[("amss.mbn", &data), ("partition.mbn", b"table")], method);
+            for (at, byte) in changes {
+                let len = zip.len();
+                zip[at % len] = byte;
+            }
+            if let Ok(mut files) = block_on(members(zip.as_slice())).unwrap() {
+                for file in &mut files {
+                    // A damaged size may claim up to MAX_ENTRY: read the first MiB of it.
+                    let mut start = vec![0; file.source.len().min(1 << 20) as usize];
+                    if block_on(file.source.read_at(0, &mut start)).is_err() {
+                        proptest::prop_assert!(file.source.damage().is_some());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn unusable_zips_are_refused_in_words() {
         let zip = zip_of(&[("a.mbn", b"1"), ("b.mbn", b"2")], ::zip::CompressionMethod::Stored);
