@@ -129,6 +129,53 @@ for (const stick of STICKS) {
   });
 }
 
+test('a second update finds the granted download port by the DMSS probe, without asking', { timeout: 240_000 }, async () => {
+  const stick = STICKS[0];
+  const sim = await SimBridge.start(stick.profile);
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      const update = async () => {
+        await wizard.connectButton.click();
+        await wizard.deviceCard.waitFor();
+        await wizard.chooseFirmware(zipOf(stick));
+        await wizard.updateButton.click();
+        const inDownload = sim.nextEvent('connected', 60_000);
+        await wizard.startUpdate.click();
+        await wizard.progress.waitFor();
+        await inDownload;
+      };
+      await update();
+      await wizard.reconnect.waitFor({ timeout: 60_000 });
+      await wizard.selectAgain.click();
+      await wizard.done.waitFor({ timeout: 120_000 });
+
+      // The page now holds a grant for the download id: the second time the stick comes
+      // back in download mode, the granted port is probed and used with no prompt.
+      const before = (await wizard.serialLog()).length;
+      await update();
+      await wizard.done.waitFor({ timeout: 120_000 });
+      assert.equal(await page.getByTestId('new-version').textContent(), NEW_VERSION);
+      const log = await wizard.serialLog();
+      assert.equal(log.slice(before).filter((e) => e.op === 'requestPort').length, 1, 'only "Connect modem" asked');
+      // Writes to the download port in each run: the second has one more, the DMSS probe
+      // (7E 06 4E 95 7E) that told the granted port apart before the session began.
+      const downloadWrites = (run) => {
+        const opened = run.findIndex((e) => e.op === 'open' && e.usb === decimal(stick.download));
+        assert.ok(opened >= 0, 'the download port was opened');
+        const gone = run.findIndex((e, i) => i > opened && e.op === 'disconnected');
+        return run.slice(opened, gone).filter((e) => e.op === 'write').map((e) => e.bytes);
+      };
+      const [first, second] = [downloadWrites(log.slice(0, before)), downloadWrites(log.slice(before))];
+      assert.equal(second[0], 5);
+      assert.equal(second.length, first.length + 1, `${second.length} writes, then ${first.length}`);
+    });
+  } finally {
+    await sim.stop();
+  }
+});
+
 test('a package with a damaged file is refused before anything is written', { timeout: 90_000 }, async () => {
   // One byte of amss.mbn changed after the package was made: manifest.json still has
   // the old checksum. The files are chosen together, as a multi-file selection.
