@@ -89,6 +89,11 @@ pub async fn verify(
     };
     let expected_sha256 = match expected.trim() {
         "" => None,
+        // As the CLI refuses `--sha256` with a folder: a checksum belongs to one file.
+        _ if matches!(choice, FirmwareFiles::Several { .. }) => {
+            let next = "Clear the checksum field to check these files, or choose the one file the checksum belongs to.";
+            return (unreadable("A SHA-256 checksum checks one file, but several were chosen.".into(), next), None);
+        }
         text => match Sha256Digest::from_str(text) {
             Ok(digest) => Some(digest),
             Err(e) => {
