@@ -30,10 +30,14 @@ impl Reconnect {
     /// and never AT; other download ports are the only port of their mode and are not
     /// sent anything they would take for a command.
     pub fn probe(&self) -> PortProbe {
+        // The Qualcomm family also lists Huawei's download ids (its Qualcomm-era sticks
+        // share the vendor id); a Balong download port must not be sent DMSS frames.
         let qualcomm = FamilyFacts::of(Family::QualcommPackage).ids(Mode::Download);
+        let balong = FamilyFacts::of(Family::HuaweiBalong).ids(Mode::Download);
+        let dmss = |id: &UsbId| qualcomm.contains(id) && !balong.contains(id);
         match self.role {
             PortRole::Pcui => PortProbe::At,
-            PortRole::Download if self.ids.iter().any(|id| qualcomm.contains(id)) => PortProbe::Dmss,
+            PortRole::Download if self.ids.iter().any(dmss) => PortProbe::Dmss,
             _ => PortProbe::None,
         }
     }

@@ -19,9 +19,6 @@ use crate::image::source::{ByteSource, SourceError, CHUNK};
 /// The largest unpacked entry.
 pub const MAX_ENTRY: u64 = 256 << 20;
 
-/// The most all entries together may unpack to.
-pub const MAX_UNPACKED: u64 = 256 << 20;
-
 /// The most entries a package zip may hold.
 pub const MAX_ENTRIES: usize = 64;
 
@@ -365,7 +362,10 @@ fn parse_directory(directory: &[u8]) -> Result<Vec<Entry>, String> {
             return Err(format!("the zip holds more than {MAX_ENTRIES} files; a package has at most {MAX_ENTRIES}"));
         }
         let name = path.rsplit('/').next().unwrap_or_default().to_string();
-        if name.is_empty() || name == ".." || name == "." {
+        // Nothing is unpacked to disk, but a name that climbs out of the folder (`../`,
+        // absolute) is how a hostile zip looks: no package is made that way.
+        let climbs = path.starts_with('/') || path.split('/').any(|part| part == "..");
+        if climbs || name.is_empty() || name == ".." || name == "." {
             return Err(format!("{path} is not a usable file name"));
         }
         if u16_at(header, 8) & ENCRYPTED != 0 {
