@@ -10,7 +10,7 @@ use modemflash_core::flasher::{recover_boot_rom, recovery, Connector};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::usbloader::{self, UsbLoader};
 use modemflash_core::image::Selection;
-use modemflash_core::preflight::Finding;
+use modemflash_core::preflight::{Finding, PortAnswer};
 use modemflash_core::settings::SettingsBackup;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
@@ -347,6 +347,10 @@ pub fn App() -> impl IntoView {
         spawn_local(async move {
             match recover_and_reconnect(port, &checked, prompt, log).await {
                 Ok((port, usb)) => {
+                    // The checks now judge the update-mode port the loader brought up.
+                    doctor.port_chosen(&port, usb);
+                    doctor.report(Finding::Opened);
+                    doctor.report(Finding::Answered(PortAnswer::Download));
                     connection.set_value(Some(Connection::Serial { port, usb }));
                     recovery.set(RecoveryState::NoLoader);
                     screen.set(Screen::InDownloadMode { usb: usb.map(describe_usb).unwrap_or_default() });

@@ -120,7 +120,7 @@ impl Default for Doctor {
 
 fn browser() -> Browser {
     let support = crate::transport::support();
-    Browser { web_serial: support.web_serial, secure_context: support.secure_context }
+    Browser { web_serial: support.web_serial, web_usb: support.web_usb, secure_context: support.secure_context }
 }
 
 /// `navigator.userAgentData.platform` (Chromium), else the user agent and `platform`.

@@ -150,6 +150,7 @@ fn fix_key(fix: Fix, os: Os) -> &'static str {
         Fix::ChooseAtPort { interface: None } => "doctor.fix.choose_another_port",
         Fix::UseVendorUpdater => "doctor.fix.vendor_updater",
         Fix::PlugInCharger => "doctor.fix.plug_in_charger",
+        Fix::RecoverFromBootRom => "doctor.fix.recover_boot_rom",
     }
 }
 
@@ -173,7 +174,7 @@ mod tests {
     fn facts(os: Os, findings: Vec<Finding>) -> Facts {
         Facts {
             os,
-            browser: Browser { web_serial: true, secure_context: true },
+            browser: Browser { web_serial: true, web_usb: true, secure_context: true },
             battery: None,
             route: Route::Real,
             findings,
@@ -222,6 +223,7 @@ mod tests {
             Fix::ChooseAtPort { interface: None },
             Fix::UseVendorUpdater,
             Fix::PlugInCharger,
+            Fix::RecoverFromBootRom,
         ];
         keys.extend(fixes.iter().flat_map(|&f| [fix_key(f, Os::Linux), fix_key(f, Os::Windows)]));
         for lang in Lang::ALL {

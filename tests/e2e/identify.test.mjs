@@ -125,8 +125,9 @@ test('a port that never answers AT suggests another port of the same modem', { t
       assert.match(text, /12d1:1506/);
       assert.match(text, /Choose another port of the same modem/);
       const writes = (await wizard.serialLog()).filter((e) => e.op === 'write');
-      // AT three times, then the doctor's DMSS NOP (7E 06 4E 95 7E) to tell a DIAG port from a silent one.
-      assert.deepEqual(writes.map((w) => w.bytes), [3, 3, 3, 5], 'AT was tried three times, then the DMSS probe');
+      // AT three times, then the doctor's DMSS NOP (7E 06 4E 95 7E) to tell a DIAG port from a silent one,
+      // sent twice: silence may be a lost answer (diag::PROBE_ATTEMPTS).
+      assert.deepEqual(writes.map((w) => w.bytes), [3, 3, 3, 5, 5], 'AT was tried three times, then the DMSS probe twice');
       await wizard.screen('no-answer');
     });
   } finally {

@@ -12,7 +12,7 @@ use modemflash_core::protocol::diag::ProbeState;
 const E3372H: UsbId = UsbId::new(0x12d1, 0x1506);
 const E3372H_CD: UsbId = UsbId::new(0x12d1, 0x1f01);
 const MF626: UsbId = UsbId::new(0x19d2, 0x0031);
-const CHROME: Browser = Browser { web_serial: true, secure_context: true };
+const CHROME: Browser = Browser { web_serial: true, web_usb: true, secure_context: true };
 /// A Balong update starts from the stick firmware or from download mode.
 const BALONG: &[Mode] = &[Mode::Normal, Mode::Download];
 
@@ -59,7 +59,7 @@ fn before_a_port_is_chosen_only_the_browser_is_judged() {
 #[test]
 fn an_insecure_page_is_a_blocker_and_hides_whether_the_browser_could() {
     let mut f = facts(Os::Windows, &[]);
-    f.browser = Browser { web_serial: false, secure_context: false };
+    f.browser = Browser { web_serial: false, web_usb: false, secure_context: false };
     assert_eq!(verdict(&f, Check::SecureContext), Verdict::Blocker(Fix::OpenOverHttps));
     assert_eq!(verdict(&f, Check::Browser), Verdict::NotApplicable(Because::NeedsSecureContext));
     assert_eq!(first_blocker(&examine(&f)).map(|r| r.check), Some(Check::SecureContext));
@@ -67,7 +67,7 @@ fn an_insecure_page_is_a_blocker_and_hides_whether_the_browser_could() {
 
 #[test]
 fn a_browser_without_web_serial_gets_the_fix_for_its_system() {
-    let none = Browser { web_serial: false, secure_context: true };
+    let none = Browser { web_serial: false, web_usb: false, secure_context: true };
     let with = |os, browser| {
         let mut f = facts(os, &[]);
         f.browser = browser;
@@ -77,6 +77,9 @@ fn a_browser_without_web_serial_gets_the_fix_for_its_system() {
     assert_eq!(with(Os::MacOs, none), Verdict::Blocker(Fix::UseChromium));
     assert_eq!(with(Os::Ios, none), Verdict::Blocker(Fix::UseComputer));
     assert_eq!(with(Os::Android, none), Verdict::Blocker(Fix::UseChromeOnAndroid));
+    // Chrome on Android: WebUSB without Web Serial, and the page connects over USB.
+    let usb_only = Browser { web_usb: true, ..none };
+    assert_eq!(with(Os::Android, usb_only), Verdict::Ok);
 }
 
 #[test]
@@ -153,7 +156,8 @@ fn a_stick_in_cd_rom_mode_is_switched_by_the_system_each_system_its_own_way() {
 #[test]
 fn the_mode_must_be_one_the_update_starts_from() {
     let boot_rom = [Finding::PortChosen { usb: Some(UsbId::new(0x12d1, 0x1443)) }, Finding::Opened];
-    assert_eq!(verdict(&facts(Os::Linux, &boot_rom), Check::Mode), Verdict::Blocker(Fix::Replug));
+    // A boot ROM port: the recovery with a boot loader, not a replug, brings it back.
+    assert_eq!(verdict(&facts(Os::Linux, &boot_rom), Check::Mode), Verdict::Blocker(Fix::RecoverFromBootRom));
     let download = [Finding::PortChosen { usb: Some(UsbId::new(0x12d1, 0x1c05)) }, Finding::Opened];
     assert_eq!(verdict(&facts(Os::Linux, &download), Check::Mode), Verdict::Ok);
     let mut normal_only = facts(Os::Linux, &download);
@@ -208,7 +212,7 @@ fn a_discharging_laptop_below_a_fifth_is_warned_not_blocked() {
 fn the_virtual_modem_is_subject_to_no_check() {
     let mut f = facts(Os::Linux, &[]);
     f.route = Route::Virtual;
-    f.browser = Browser { web_serial: false, secure_context: false };
+    f.browser = Browser { web_serial: false, web_usb: false, secure_context: false };
     f.battery = Some(Battery { charging: false, level: 0.05 });
     let results = examine(&f);
     assert!(results.iter().all(|r| r.verdict == Verdict::NotApplicable(Because::VirtualModem)), "{results:?}");

@@ -57,6 +57,9 @@ pub enum Fix {
     UseVendorUpdater,
     /// Plug the laptop into power.
     PlugInCharger,
+    /// A Balong stick in its boot ROM: load a boot loader with the recovery below, which
+    /// brings it to download mode (specs/huawei-balong.md §14).
+    RecoverFromBootRom,
 }
 
 impl Fix {

@@ -93,11 +93,14 @@ pub enum Because {
     UnknownDevice,
 }
 
-/// What the browser offers (§1: `"serial" in navigator`, `isSecureContext`).
+/// What the browser offers (§1: `"serial" in navigator`, `"usb" in navigator`,
+/// `isSecureContext`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Browser {
     /// Web Serial is there.
     pub web_serial: bool,
+    /// WebUSB is there (Chrome on Android has it without Web Serial).
+    pub web_usb: bool,
     /// The page is https or localhost.
     pub secure_context: bool,
 }
@@ -218,8 +221,8 @@ impl Facts {
         sighted.or(self.usb().filter(|&id| mode_of(id) == Some(Mode::ZeroCd)))
     }
 
-    /// §1: Web Serial is the page's route to modem ports. (WebUSB alone reaches only the
-    /// interfaces no driver holds, and the page has no WebUSB transport yet.)
+    /// §1: Web Serial is the page's route to modem ports; without it (Chrome on Android)
+    /// the page connects over WebUSB, which reaches the interfaces no driver holds.
     fn browser_check(&self) -> Verdict {
         let fix = match self.os {
             Os::Ios => Fix::UseComputer,
@@ -228,7 +231,7 @@ impl Facts {
         };
         match self.browser {
             b if !b.secure_context => Verdict::NotApplicable(Because::NeedsSecureContext),
-            b if b.web_serial => Verdict::Ok,
+            b if b.web_serial || b.web_usb => Verdict::Ok,
             _ => Verdict::Blocker(fix),
         }
     }
@@ -294,6 +297,7 @@ impl Facts {
             None => Verdict::NotApplicable(Because::NoPortYet),
             Some(None) => Verdict::NotApplicable(Because::UnknownDevice),
             Some(Some(mode)) if self.accepts.contains(&mode) => Verdict::Ok,
+            Some(Some(Mode::BootRom)) => Verdict::Blocker(Fix::RecoverFromBootRom),
             Some(Some(_)) => Verdict::Blocker(Fix::Replug),
         }
     }
