@@ -114,15 +114,21 @@ ensure_fuzz() {
 
 # Seeds the image target's corpus with small synthetic updates (never vendor files).
 seed_fuzz_corpus() {
-  local corpus="${FUZZ_DIR}/corpus/balong_image"
-  [ -n "$(ls -A "${corpus}" 2>/dev/null)" ] && return
-  mkdir -p "${corpus}"
+  local dir="${FUZZ_DIR}/corpus"
+  [ -n "$(ls -A "${dir}/firmware_selection" 2>/dev/null)" ] && return
+  mkdir -p "${dir}/balong_image" "${dir}/firmware_selection" "${dir}/manifest"
   cargo build -p modemflash-cli --quiet
   local profile
   for profile in e3372h e3372h-signed; do
     "${CARGO_TARGET_DIR}/debug/modemflash" sim --profile "${profile}" --size 2000 \
-      --write-update "${corpus}/${profile}.bin" >/dev/null
+      --write-update "${dir}/balong_image/${profile}.bin" >/dev/null
   done
+  # One file of each family as the page takes it: Balong, Sierra .spk, a zipped package.
+  cp "${dir}/balong_image/e3372h.bin" "${dir}/firmware_selection/"
+  "${CARGO_TARGET_DIR}/debug/modemflash" sim --profile mc7455 --write-update "${dir}/firmware_selection/mc7455.spk" >/dev/null
+  "${CARGO_TARGET_DIR}/debug/modemflash" sim --profile zte-mf626 --size 2000 \
+    --write-update "${dir}/firmware_selection/mf626.zip" >/dev/null
+  cp "${ROOT}/docs/manifest.example.json" "${dir}/manifest/"
 }
 
 # Runs every fuzz target for $1 seconds; stops at the first crash (its input is left in
