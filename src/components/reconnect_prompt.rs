@@ -16,10 +16,13 @@ pub fn ReconnectPanel(channel: PromptChannel) -> impl IntoView {
     let tr = Tr::get();
     let prompt = channel.prompt;
     let retry_hint = RwSignal::new(false);
-    let select = move |p: ReconnectPrompt| {
+    // A download port may have no serial driver (Windows without the vendor's): then the
+    // serial chooser never lists it, and WebUSB reaches the interface directly.
+    let usb_too = crate::transport::support().web_usb;
+    let select = move |p: ReconnectPrompt, over_usb: bool| {
         leptos::task::spawn_local(async move {
             let filters: Vec<_> = p.ids.iter().map(|id| (id.vid, Some(id.pid))).collect();
-            let picked = if p.over_usb {
+            let picked = if over_usb {
                 web_usb::request_device(&filters).await.map(Picked::Usb)
             } else {
                 web_serial::request_port(&filters).await.map(Picked::Serial)
@@ -39,6 +42,8 @@ pub fn ReconnectPanel(channel: PromptChannel) -> impl IntoView {
                 _ => "reconnect.normal",
             };
             let ids = p.ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let offer_usb = usb_too && !p.over_usb && p.mode == Mode::Download;
+            let (serial, usb) = (p.clone(), p.clone());
             view! {
                 <section class="reconnect" role="alert" data-testid="reconnect">
                     <h2>{tr.t("reconnect.title")}</h2>
@@ -48,11 +53,21 @@ pub fn ReconnectPanel(channel: PromptChannel) -> impl IntoView {
                         <p class="next-step">{tr.t("reconnect.nothing_chosen")}</p>
                     })}
                     <div class="actions">
-                        <button class="primary" data-testid="select-again" on:click=move |_| select(p.clone())>
+                        <button
+                            class="primary"
+                            data-testid="select-again"
+                            on:click=move |_| select(serial.clone(), p.over_usb)
+                        >
                             {tr.t("reconnect.select")}
                         </button>
+                        {offer_usb.then(|| view! {
+                            <button data-testid="select-usb" on:click=move |_| select(usb.clone(), true)>
+                                {tr.t("reconnect.select_usb")}
+                            </button>
+                        })}
                         <button on:click=cancel>{tr.t("reconnect.stop")}</button>
                     </div>
+                    {offer_usb.then(|| view! { <p class="hint">{tr.t("reconnect.usb_hint")}</p> })}
                 </section>
             }
         })

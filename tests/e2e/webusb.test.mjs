@@ -11,7 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { serveDist } from './support/server.mjs';
 import { bridgeToSim } from './support/browser.mjs';
-import { SimBridge, MODEMFLASH_BIN, usbConfig } from './support/sim-bridge.mjs';
+import { SimBridge, MODEMFLASH_BIN, serialConfig, usbConfig } from './support/sim-bridge.mjs';
 import { withWizard } from './pages/wizard-page.mjs';
 
 const NEW_VERSION = '22.333.01.00.00';
@@ -192,4 +192,44 @@ test('without Web Serial a whole update runs over USB, the restart included', { 
     const claims = log.filter((e) => e.op === 'claimInterface').map((e) => `${e.interface}`);
     assert.deepEqual(claims, ['2', '2', '2'], 'download port twice, then the AT port (PCUI, interface 2 of 12d1:1506)');
   });
+});
+
+test('a stick whose update-mode port has no serial driver is selected over USB from the prompt', { timeout: 120_000 }, async () => {
+  const sim = await SimBridge.start('e3372h');
+  // The modem's serial ports as the system lists them; the update-mode port gets none.
+  const serial = { ...serialConfig(sim.ready, 'pcui'), pick: ['pcui'] };
+  try {
+    await withWizard({ serial, usb: usbConfig(sim.ready) }, async (wizard, browser) => {
+      await bridgeToSim(browser.page, sim);
+      await wizard.open(server.url);
+    await wizard.connectButton.click();
+    await wizard.deviceCard.waitFor();
+    await wizard.chooseFirmware(firmware);
+    await wizard.updateButton.click();
+    const restarted = sim.nextEvent('connected', 60_000);
+    await wizard.startUpdate.click();
+
+    // 12d1:1c05 is a new id: the prompt offers the serial chooser and, as Windows may
+    // give the download port no COM port, the USB one.
+    assert.equal((await restarted).usb, '12d1:1c05');
+    await wizard.reconnect.waitFor({ timeout: 30_000 });
+    assert.match(await wizard.reconnect.textContent(), /Without its driver \(often on Windows\)/);
+    await wizard.screen('webusb-prompt-1-select-usb');
+    await wizard.page.getByTestId('select-usb').click();
+    await wizard.page.getByTestId('current-stage').getByText(/^Writing /).waitFor({ timeout: 30_000 });
+
+    // Back in normal mode the AT port is the one granted at the start: found again by itself.
+    await wizard.done.waitFor({ timeout: 90_000 });
+    assert.equal(await wizard.page.getByTestId('new-version').textContent(), NEW_VERSION);
+    assert.equal((await sim.checkFlash(firmware)).exact, true);
+    const log = await wizard.usbLog();
+    const filters = log.filter((e) => e.op === 'requestDevice')[0].filters;
+    assert.ok(filters.some((f) => f.vendorId === 0x12d1 && f.productId === 0x1c05), JSON.stringify(filters));
+    assert.deepEqual(log.filter((e) => e.op === 'claimInterface').map((e) => e.interface), [2], 'the download interface');
+    assert.ok(log.filter((e) => e.op === 'transferOut').length > 100, 'the partitions went over USB');
+    await wizard.screen('webusb-prompt-2-done');
+    });
+  } finally {
+    await sim.stop();
+  }
 });
