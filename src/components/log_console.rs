@@ -21,7 +21,7 @@ pub fn LogConsole(#[prop(into)] lines: Signal<Vec<LogLine>>, on_save: Callback<S
                         .get()
                         .into_iter()
                         .map(|l| {
-                            let class = format!("log-{:?}", l.level).to_lowercase();
+                            let class = format!("log-{:?}", l.level).to_ascii_lowercase();
                             view! { <li class=class>{l.text}</li> }
                         })
                         .collect_view()
