@@ -6,14 +6,19 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use modemflash_core::device::{PortRole, UsbId, Vendor};
+use modemflash_core::flasher::{recover_boot_rom, recovery, Connector};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::balong::fit::StickFacts;
+use modemflash_core::image::usbloader::{self, UsbLoader};
 use modemflash_core::image::Inspection;
+use modemflash_core::preflight::Finding;
+use modemflash_core::settings::SettingsBackup;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, SerialPort};
+use web_sys::{Blob, SerialPort, UsbDevice};
 
+use crate::bundle_view::{page_bundle, PageFacts};
 use crate::components::confirm::ConfirmUpdate;
 use crate::components::connect::ConnectPanel;
 use crate::components::device_card::DeviceCard;
@@ -24,27 +29,46 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
 use crate::components::manifest_panel::ManifestPanel;
 use crate::components::outcome::Outcome;
+use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
+use crate::components::recovery_panel::RecoveryPanel;
+use crate::components::settings_panel::SettingsPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
+use crate::components::usb_connect::UsbConnectPanel;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
+use crate::doctor::Doctor;
 use crate::firmware_view::FirmwareState;
 use crate::i18n::Lang;
 use crate::job_view::JobView;
 use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
-use crate::session::{chooser_vendor_ids, LogLine, Screen, Via};
+use crate::recovery_view::{LoaderView, RecoveryState};
+use crate::restore_view::{shown_time, RestoreView, SettingsTask};
+use crate::session::{chooser_vendor_ids, describe_usb, LogLine, Screen, Via};
 use crate::tr::Tr;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
-use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify};
+use crate::transport::web_usb::WebUsbPort;
+use crate::usb_steps::{connect_usb, select_usb_again, switch_to_modem, UsbConnected};
+use crate::usb_view::{SwitchState, UsbFinding};
+use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify, LogObserver};
 
 /// The modem the wizard talks to between steps. Real ports stay closed between steps so
 /// nothing holds them.
 #[derive(Clone)]
 enum Connection {
-    Serial { port: SerialPort, usb: Option<UsbId> },
+    Serial {
+        port: SerialPort,
+        usb: Option<UsbId>,
+    },
+    /// A real modem over WebUSB: the device and the role of the interface to claim.
+    Usb {
+        device: UsbDevice,
+        usb: UsbId,
+        role: PortRole,
+    },
     Virtual(Sim),
 }
 
@@ -53,6 +77,7 @@ impl Connection {
     fn usb(&self) -> Option<UsbId> {
         match self {
             Connection::Serial { usb, .. } => *usb,
+            Connection::Usb { usb, .. } => Some(*usb),
             Connection::Virtual(sim) => sim.usb_id(),
         }
     }
@@ -91,10 +116,24 @@ pub fn App() -> impl IntoView {
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
+    let doctor = Doctor::new();
+    spawn_local(doctor.read_environment());
+    let settings_task = RwSignal::new(SettingsTask::Idle);
+    let stored_backup = RwSignal::new(None::<SettingsBackup>);
+    let recovery = RwSignal::new(RecoveryState::NoLoader);
+    let loader = StoredValue::new_local(None::<UsbLoader>);
+    let erase_confirmed = RwSignal::new(false);
     crate::host::connect(screen, phase, job);
+    // The backup this browser keeps for the connected modem (browser storage).
+    let reload_backup = move || {
+        let key = screen.with(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
+        stored_backup.set(key.and_then(|k| crate::settings_store::load(&k)));
+    };
+    Effect::new(move |_| reload_backup());
 
     let running = Signal::derive(move || phase.with(|p| matches!(p, JobPhase::Running | JobPhase::Confirming)));
-    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get());
+    let recovering = Signal::derive(move || recovery.with(|r| matches!(r, RecoveryState::Loading)));
+    let busy = Signal::derive(move || screen.with(Screen::is_busy) || running.get() || recovering.get());
     let is_virtual = Signal::derive(move || screen.with(|s| matches!(s, Screen::Identified(d) if d.is_virtual)));
     let manifest = crate::manifest_fetch::from_page();
     let dongle = Signal::derive(move || match screen.get() {
@@ -103,17 +142,61 @@ pub fn App() -> impl IntoView {
         }
         _ => None,
     });
+    let settings_busy = Signal::derive(move || busy.get() || settings_task.with(|t| *t == SettingsTask::Working));
+    let stored_when = Signal::derive(move || {
+        stored_backup.with(|b| b.as_ref().map(|b| b.taken_at.as_deref().map(shown_time).unwrap_or_default()))
+    });
 
     let on_connect = Callback::new(move |()| {
+        settings_task.set(SettingsTask::Idle);
         screen.set(Screen::Identifying(Via::WebSerial));
+        recovery.set(RecoveryState::NoLoader);
+        loader.set_value(None);
+        erase_confirmed.set(false);
         spawn_local(async move {
-            let (next, conn) = connect_serial(log, tr).await;
+            let (next, conn) = connect_serial(log, tr, doctor).await;
             connection.set_value(conn);
             screen.set(next);
         });
     });
+    let usb_finding = RwSignal::new(None::<UsbFinding>);
+    let cd_rom = StoredValue::new_local(None::<UsbDevice>);
+    let on_connect_usb = Callback::new(move |()| {
+        screen.set(Screen::Identifying(Via::WebUsb));
+        usb_finding.set(None);
+        spawn_local(async move {
+            match connect_usb(log, tr).await {
+                UsbConnected::Modem { screen: next, device } => {
+                    connection.set_value(device.map(|(device, usb, role)| Connection::Usb { device, usb, role }));
+                    screen.set(next);
+                }
+                UsbConnected::CdRom { device, view } => {
+                    cd_rom.set_value(Some(device));
+                    usb_finding.set(Some(UsbFinding::CdRom { view, switch: SwitchState::NotSent }));
+                    screen.set(Screen::Start);
+                }
+            }
+        });
+    });
+    let set_switch = move |state: SwitchState| {
+        usb_finding.update(|f| {
+            if let Some(UsbFinding::CdRom { switch, .. }) = f {
+                *switch = state;
+            }
+        })
+    };
+    let on_switch = Callback::new(move |()| {
+        let Some(device) = cd_rom.get_value() else { return };
+        set_switch(SwitchState::Sending);
+        spawn_local(async move {
+            let switched = switch_to_modem(&device, log).await;
+            set_switch(if switched { SwitchState::Switched } else { SwitchState::Refused });
+        });
+    });
     let on_virtual = Callback::new(move |()| {
+        settings_task.set(SettingsTask::Idle);
         screen.set(Screen::Identifying(Via::Virtual));
+        doctor.use_virtual();
         spawn_local(async move {
             // Full speed, as most sticks run: the demo's progress can be followed.
             let sim = Sim::with_link(&E3372H, Link::usb_full_speed());
@@ -168,13 +251,17 @@ pub fn App() -> impl IntoView {
             return;
         };
         phase.set(JobPhase::Running);
+        // The done screen shows what the update restored; an older result would confuse.
+        settings_task.set(SettingsTask::Idle);
         spawn_local(async move {
             let blob: Blob = file.unchecked_into();
-            let result = run_update(conn, &inspection, blob, prompt, job, log).await;
+            let result = run_update(conn, &inspection, blob, prompt, job, log, doctor).await;
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
             });
+            // The job kept a new backup of the modem's settings.
+            reload_backup();
         });
     };
     let on_confirm = Callback::new(move |()| start_job());
@@ -183,7 +270,20 @@ pub fn App() -> impl IntoView {
         match next {
             Some(NextStep::Resume | NextStep::Retry) => {
                 // A real modem comes back with another id: ask for it again first.
-                if let Some(Connection::Serial { .. }) = connection.get_value() {
+                let over_usb = matches!(connection.get_value(), Some(Connection::Usb { .. }));
+                if over_usb {
+                    spawn_local(async move {
+                        match select_usb_again(&huawei_filters()).await {
+                            Some((device, usb, role)) => {
+                                connection.set_value(Some(Connection::Usb { device, usb, role }));
+                                phase.set(JobPhase::Confirming);
+                            }
+                            None => {
+                                push_log(log, LogLine::info("No modem was chosen; the update can be resumed later."))
+                            }
+                        }
+                    });
+                } else if let Some(Connection::Serial { .. }) = connection.get_value() {
                     spawn_local(async move {
                         match web_serial::request_port(&huawei_filters()).await {
                             Ok(port) => {
@@ -210,7 +310,143 @@ pub fn App() -> impl IntoView {
             }
         }
     });
-    let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", &text));
+    let on_save = Callback::new(|text: String| save_text("modemflash-log.txt", "text/plain", &text));
+    let on_loader = Callback::new(move |file: web_sys::File| {
+        spawn_local(async move {
+            let name = file.name();
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => {
+                    let what = format!("The browser could not read {name}.");
+                    let next_step = "Choose the file again, from a folder on this computer.".to_string();
+                    return recovery.set(RecoveryState::Failed { what, next_step });
+                }
+            };
+            let checked = usbloader::inspect(&name, bytes);
+            push_log(
+                log,
+                LogLine::info(format!(
+                    "Checked the boot loader {name}: {}{}.",
+                    if checked.report.passed() { "usable" } else { "refused" },
+                    if checked.erases_flash { ", erases the whole flash" } else { "" }
+                )),
+            );
+            erase_confirmed.set(false);
+            recovery.set(RecoveryState::Checked(LoaderView::new(&checked)));
+            loader.set_value(Some(checked));
+        });
+    });
+    let on_load = Callback::new(move |()| {
+        let ready = recovery.with_untracked(|r| r.load_blocker(erase_confirmed.get_untracked()).is_none());
+        let (Some(checked), Some(Connection::Serial { port, .. })) = (loader.get_value(), connection.get_value())
+        else {
+            return;
+        };
+        if !ready {
+            return;
+        }
+        recovery.set(RecoveryState::Loading);
+        spawn_local(async move {
+            match recover_and_reconnect(port, &checked, prompt, log).await {
+                Ok((port, usb)) => {
+                    connection.set_value(Some(Connection::Serial { port, usb }));
+                    recovery.set(RecoveryState::NoLoader);
+                    screen.set(Screen::InDownloadMode { usb: usb.map(describe_usb).unwrap_or_default() });
+                }
+                Err(RecoveryStop::BootRom { what, next_step }) => {
+                    recovery.set(RecoveryState::Failed { what, next_step });
+                }
+                Err(RecoveryStop::NotBack(what)) => {
+                    recovery.set(RecoveryState::NoLoader);
+                    screen.set(Screen::Failed { what, next_step: tr.untracked().get("recovery.reconnect_failed") });
+                }
+            }
+        });
+    });
+    let on_bundle = Callback::new(move |()| {
+        let screen = screen.get_untracked();
+        let stopped = phase.with_untracked(|p| if let JobPhase::Stopped(view) = p { Some(view.clone()) } else { None });
+        let (firmware, checked_loader) = (firmware_file.get_value(), loader.get_value());
+        let checked = match (&screen, &checked_loader, &firmware) {
+            (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
+            (_, _, Some((file, inspection))) => Some((file.name(), &inspection.report)),
+            _ => None,
+        };
+        let json = log.with_untracked(|lines| {
+            let facts = recovery.with_untracked(|r| PageFacts::on_screen(lines, &screen, stopped.as_ref(), r));
+            page_bundle(PageFacts { checked: checked.as_ref().map(|(name, report)| (name.as_str(), *report)), ..facts })
+        });
+        save_text(crate::bundle_view::FILE_NAME, "application/json", &json);
+    });
+    // The checks again: the environment, and the last chosen port opened and asked anew.
+    let on_run_checks = Callback::new(move |()| {
+        spawn_local(async move {
+            doctor.read_environment().await;
+            let Some(port) = doctor.last_port() else { return };
+            screen.set(Screen::Identifying(Via::WebSerial));
+            let (next, conn) = examine_port(port, log, doctor).await;
+            connection.set_value(conn);
+            screen.set(next);
+        });
+    });
+    let on_settings_download = Callback::new(move |()| {
+        let Some(conn) = connection.get_value() else { return };
+        settings_task.set(SettingsTask::Working);
+        spawn_local(async move {
+            let task = match open_at_port(conn).await {
+                Err(what) => SettingsTask::failed(&what),
+                Ok(port) => {
+                    let (result, port) = crate::settings_steps::back_up(port, log).await;
+                    port.close().await;
+                    match result {
+                        Ok(backup) => {
+                            crate::settings_store::save(&backup);
+                            let file = backup.file_name();
+                            save_text(&file, "application/json", &backup.to_json());
+                            stored_backup.set(Some(backup));
+                            SettingsTask::Saved { file }
+                        }
+                        Err(what) => SettingsTask::failed(&what),
+                    }
+                }
+            };
+            settings_task.set(task);
+        });
+    });
+    let restore_settings = move |backup: SettingsBackup| {
+        let Some(conn) = connection.get_value() else { return };
+        settings_task.set(SettingsTask::Working);
+        spawn_local(async move {
+            let task = match open_at_port(conn).await {
+                Err(what) => SettingsTask::failed(&what),
+                Ok(port) => {
+                    let (result, port) = crate::settings_steps::restore_on(port, &backup, log).await;
+                    port.close().await;
+                    match result {
+                        Ok(report) => SettingsTask::Restored(RestoreView::new(&report)),
+                        Err(what) => SettingsTask::failed(&what),
+                    }
+                }
+            };
+            settings_task.set(task);
+        });
+    };
+    let on_restore_saved = Callback::new(move |()| {
+        if let Some(backup) = stored_backup.get_untracked() {
+            restore_settings(backup);
+        }
+    });
+    let on_restore_file = Callback::new(move |file: web_sys::File| {
+        settings_task.set(SettingsTask::Working);
+        spawn_local(async move {
+            let name = file.name();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
+            match SettingsBackup::from_json(text.as_deref().unwrap_or_default()) {
+                Ok(backup) => restore_settings(backup),
+                Err(e) => settings_task.set(SettingsTask::bad_file(&name, &e.to_string())),
+            }
+        });
+    });
 
     view! {
         <header class="page-header">
@@ -223,13 +459,41 @@ pub fn App() -> impl IntoView {
         <main>
             <SupportBanner support=support />
             <ConnectPanel support=support busy=busy on_connect=on_connect on_virtual=on_virtual />
+            <UsbConnectPanel
+                support=support
+                busy=busy
+                finding=usb_finding
+                on_connect=on_connect_usb
+                on_switch=on_switch
+            />
             <div aria-live="polite" class="screen">
                 {move || match screen.get() {
                     Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
-                    other => view! { <Outcome screen=other /> }.into_any(),
+                    Screen::InBootRom { usb } => view! {
+                        <RecoveryPanel
+                            usb=usb
+                            state=recovery
+                            erase_confirmed=erase_confirmed
+                            on_loader=on_loader
+                            on_load=on_load
+                            on_bundle=on_bundle
+                        />
+                    }
+                    .into_any(),
+                    other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
                 }}
             </div>
             {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_file /> })}
+            <Show when=move || screen.with(|s| matches!(s, Screen::Identified(_)))>
+                <SettingsPanel
+                    task=settings_task
+                    stored=stored_when
+                    busy=settings_busy
+                    on_download=on_settings_download
+                    on_restore_saved=on_restore_saved
+                    on_restore_file=on_restore_file
+                />
+            </Show>
             <Show when=move || screen.with(Screen::device_ready)>
                 <FirmwarePanel
                     state=firmware
@@ -240,8 +504,14 @@ pub fn App() -> impl IntoView {
                     on_demo=on_demo
                     on_recheck=on_recheck
                 />
-                <UpdateButton firmware=firmware phase=phase />
             </Show>
+            <Preflight facts=doctor.facts busy=busy on_run_checks=on_run_checks />
+            <UpdateButton
+                firmware=firmware
+                phase=phase
+                blocker=doctor.blocker()
+                device_ready=Signal::derive(move || screen.with(Screen::device_ready))
+            />
             {move || match phase.get() {
                 JobPhase::Idle => ().into_any(),
                 JobPhase::Confirming => match firmware.with(|f| f.verified().cloned()) {
@@ -254,34 +524,55 @@ pub fn App() -> impl IntoView {
                 },
                 JobPhase::Running => view! { <FlashProgress job=job /> }.into_any(),
                 JobPhase::Done(done) => view! { <UpdateDone view=done /> }.into_any(),
-                JobPhase::Stopped(stopped) => view! { <UpdateStopped view=stopped on_next=on_next /> }.into_any(),
+                JobPhase::Stopped(stopped) => {
+                    view! { <UpdateStopped view=stopped on_next=on_next on_bundle=on_bundle /> }.into_any()
+                }
             }}
             <ReconnectPanel channel=prompt />
-            <LogConsole lines=log on_save=on_save />
+            <LogConsole lines=log on_save=on_save on_bundle=on_bundle />
         </main>
     }
 }
 
-/// Chooser → open → identify → close. The chosen port is kept (closed) for the update.
-async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr) -> (Screen, Option<Connection>) {
+/// Chooser → [`examine_port`].
+async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> (Screen, Option<Connection>) {
     let filters: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
     let port = match web_serial::request_port(&filters).await {
         Ok(port) => port,
-        Err(RequestError::Cancelled) => return (Screen::ChooserCancelled, None),
+        Err(RequestError::Cancelled) => {
+            doctor.no_port_chosen();
+            return (Screen::ChooserCancelled, None);
+        }
         Err(RequestError::Failed(what)) => {
             return (Screen::Failed { what, next_step: tr.untracked().get("connect.reload") }, None);
         }
     };
+    examine_port(port, log, doctor).await
+}
+
+/// Open → identify → probe → close, telling the doctor what happened. The port is kept
+/// (closed) for the update.
+async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
     let usb = web_serial::usb_id_of(&port);
+    doctor.port_chosen(&port, usb);
+    if let Some(screen) = Screen::before_identify(usb) {
+        push_log(log, LogLine::info("The port is a boot ROM port: it is not asked AT commands."));
+        return (screen, Some(Connection::Serial { port, usb }));
+    }
     push_log(
         log,
         LogLine::info(format!("Opening the port ({}).", usb.map_or("unknown USB id".into(), |u| u.to_string()))),
     );
     let opened = match WebSerialPort::open(port.clone()).await {
         Ok(opened) => opened,
-        Err(e) => return (Screen::Failed { what: e.to_string(), next_step: e.next_step().into() }, None),
+        Err(e) => {
+            doctor.open_failed(&e);
+            return (Screen::Failed { what: e.to_string(), next_step: e.next_step().into() }, None);
+        }
     };
-    let (screen, opened) = identify_on(ModemPort::Serial(opened), usb, Via::WebSerial, log).await;
+    doctor.report(Finding::Opened);
+    let (screen, mut opened) = identify_on(ModemPort::Serial(opened), usb, Via::WebSerial, log).await;
+    doctor.probe_answer(&screen, &mut opened).await;
     opened.close().await;
     let conn = screen.device_ready().then_some(Connection::Serial { port, usb });
     (screen, conn)
@@ -295,15 +586,36 @@ async fn run_update(
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
+    doctor: Doctor,
 ) -> Result<Report, Failure> {
     match conn {
         Connection::Serial { port, usb } => {
             let port = match WebSerialPort::open(port).await {
                 Ok(p) => p,
-                Err(e) => return Err(open_failure(e.to_string())),
+                Err(e) => {
+                    // Taken since the checks ran (ModemManager, another tab): the checklist says so.
+                    doctor.open_failed(&e);
+                    return Err(open_failure(e.to_string()));
+                }
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
             flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await
+        }
+        Connection::Usb { device, usb, role } => {
+            let port = match WebUsbPort::open(device, role).await {
+                Ok(p) => p,
+                Err(e) => return Err(open_failure(e.to_string())),
+            };
+            // Back in modem mode the stick's serial ports belong to the OS driver, so the
+            // flasher finds it again through Web Serial where there is one
+            // (specs/web-platform.md §9.4); without it (Android) over USB.
+            let web_connector = if crate::transport::support().web_serial {
+                WebConnector::new(prompt)
+            } else {
+                WebConnector::over_usb(prompt)
+            };
+            let connector = ModemConnector::Serial(web_connector);
+            flash(connector, ModemPort::Usb(port), inspection, blob, Some(usb), job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();
@@ -319,6 +631,65 @@ async fn run_update(
             }
         }
     }
+}
+
+/// Opens the connection's AT port for a settings task; what went wrong and what to do
+/// otherwise.
+async fn open_at_port(conn: Connection) -> Result<ModemPort, String> {
+    match conn {
+        Connection::Serial { port, .. } => match WebSerialPort::open(port).await {
+            Ok(port) => Ok(ModemPort::Serial(port)),
+            Err(e) => Err(format!("{e}. {}", e.next_step())),
+        },
+        // Settings are read over AT: the stick's command (PCUI) interface.
+        Connection::Usb { device, .. } => match WebUsbPort::open(device, PortRole::Pcui).await {
+            Ok(port) => Ok(ModemPort::Usb(port)),
+            Err(e) => Err(e.to_string()),
+        },
+        Connection::Virtual(sim) => match sim.open_role(PortRole::Pcui) {
+            Ok(port) => Ok(ModemPort::Virtual(port)),
+            Err(e) => Err(format!("{e}. {}", e.next_step())),
+        },
+    }
+}
+
+/// Why a boot ROM recovery did not end in update mode.
+enum RecoveryStop {
+    /// The port could not be opened, or the boot ROM refused or lost the loader: the
+    /// stick is still in its boot ROM.
+    BootRom { what: String, next_step: String },
+    /// The loader ran, but the stick was not selected again in update mode.
+    NotBack(String),
+}
+
+/// Sends `loader` to the boot ROM at `port` (specs/huawei-balong.md §14.2), then waits
+/// for the stick in update mode as after `AT^GODLOAD` (the person selects it again).
+/// Gives back the closed update-mode port and its USB id.
+async fn recover_and_reconnect(
+    port: SerialPort,
+    loader: &UsbLoader,
+    prompt: PromptChannel,
+    log: RwSignal<Vec<LogLine>>,
+) -> Result<(SerialPort, Option<UsbId>), RecoveryStop> {
+    let opened = WebSerialPort::open(port)
+        .await
+        .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
+    recover_boot_rom(ModemPort::Serial(opened), loader, LogObserver(log))
+        .await
+        .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
+    let back = WebConnector::new(prompt)
+        .reconnect(&recovery::after_loader())
+        .await
+        .map_err(|e| RecoveryStop::NotBack(e.to_string()))?;
+    // A serial connector gives back a serial port.
+    let ModemPort::Serial(back) = back else {
+        back.close().await;
+        return Err(RecoveryStop::NotBack("the update-mode port is not a serial port".into()));
+    };
+    let usb = back.usb_id();
+    let port = back.close_keeping().await.ok_or_else(|| RecoveryStop::NotBack("the port closed".into()))?;
+    push_log(log, LogLine::info("The modem is in update mode: choose its firmware to update it."));
+    Ok((port, usb))
 }
 
 /// A job that could not even open its port: nothing changed on the modem.
@@ -349,11 +720,11 @@ fn browser_languages() -> Vec<String> {
     window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
 }
 
-/// Offers `text` as a download.
-fn save_text(name: &str, text: &str) {
+/// Offers `text` (of media type `mime`) as a download.
+fn save_text(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Some(a) = document().create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {

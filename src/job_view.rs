@@ -56,7 +56,12 @@ impl JobView {
                 }
                 self.progress = Some(*p);
             }
-            Event::Log(..) | Event::AtLine(..) | Event::Unsolicited(_) | Event::Journal(_) => {}
+            Event::Log(..)
+            | Event::AtLine(..)
+            | Event::Unsolicited(_)
+            | Event::Journal(_)
+            | Event::SettingsSaved(_)
+            | Event::SettingsRestored(_) => {}
         }
     }
 

@@ -14,11 +14,14 @@ use modemflash_sim::SimPort;
 use crate::demo::{PacedConnector, PacedPort};
 use crate::transport::reconnect::WebConnector;
 use crate::transport::web_serial::WebSerialPort;
+use crate::transport::web_usb::WebUsbPort;
 
 /// The port the wizard talks through.
 pub enum ModemPort {
     /// A real modem through Web Serial.
     Serial(WebSerialPort),
+    /// A real modem's interface through WebUSB.
+    Usb(WebUsbPort),
     /// The virtual modem at full speed (identification).
     Virtual(SimPort),
     /// The virtual modem at a real stick's pace (the update demo).
@@ -26,10 +29,13 @@ pub enum ModemPort {
 }
 
 impl ModemPort {
-    /// Closes a Web Serial port, releasing its locks; a virtual port is just dropped.
+    /// Closes a real port, releasing its locks or its interface; a virtual port is just
+    /// dropped.
     pub async fn close(self) {
-        if let ModemPort::Serial(port) = self {
-            port.close().await;
+        match self {
+            ModemPort::Serial(port) => port.close().await,
+            ModemPort::Usb(port) => port.close().await,
+            ModemPort::Virtual(_) | ModemPort::Paced(_) => {}
         }
     }
 }
@@ -38,6 +44,7 @@ impl Port for ModemPort {
     async fn write(&mut self, bytes: &[u8]) -> Result<(), PortError> {
         match self {
             ModemPort::Serial(p) => p.write(bytes).await,
+            ModemPort::Usb(p) => p.write(bytes).await,
             ModemPort::Virtual(p) => p.write(bytes).await,
             ModemPort::Paced(p) => p.write(bytes).await,
         }
@@ -46,6 +53,7 @@ impl Port for ModemPort {
     async fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, PortError> {
         match self {
             ModemPort::Serial(p) => p.read(buf, timeout).await,
+            ModemPort::Usb(p) => p.read(buf, timeout).await,
             ModemPort::Virtual(p) => p.read(buf, timeout).await,
             ModemPort::Paced(p) => p.read(buf, timeout).await,
         }
@@ -54,15 +62,25 @@ impl Port for ModemPort {
     fn now(&self) -> Instant {
         match self {
             ModemPort::Serial(p) => p.now(),
+            ModemPort::Usb(p) => p.now(),
             ModemPort::Virtual(p) => p.now(),
             ModemPort::Paced(p) => p.now(),
+        }
+    }
+
+    fn keeps_transfers(&self) -> bool {
+        match self {
+            ModemPort::Serial(p) => p.keeps_transfers(),
+            ModemPort::Usb(p) => p.keeps_transfers(),
+            ModemPort::Virtual(p) => p.keeps_transfers(),
+            ModemPort::Paced(p) => p.keeps_transfers(),
         }
     }
 }
 
 /// How the wizard finds the modem again after a restart.
 pub enum ModemConnector {
-    /// Asks the person to select the real modem again.
+    /// Asks the person to select the real modem again (through Web Serial or WebUSB).
     Serial(WebConnector),
     /// Waits for the virtual modem, at a real stick's pace.
     Paced(PacedConnector),
@@ -73,7 +91,7 @@ impl Connector for ModemConnector {
 
     async fn reconnect(&mut self, wanted: &Reconnect) -> Result<ModemPort, ConnectError> {
         match self {
-            ModemConnector::Serial(c) => c.reconnect(wanted).await.map(ModemPort::Serial),
+            ModemConnector::Serial(c) => c.reconnect(wanted).await,
             ModemConnector::Paced(c) => c.reconnect(wanted).await.map(ModemPort::Paced),
         }
     }

@@ -2,6 +2,8 @@
 
 use modemflash_core::flasher::{Failure, NextStep, Report};
 
+use crate::restore_view::RestoreView;
+
 /// The done screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DoneView {
@@ -9,10 +11,9 @@ pub struct DoneView {
     pub old_version: Option<String>,
     /// Firmware now.
     pub new_version: String,
-    /// `cid 1: internet (IP)` for each APN profile put back.
-    pub restored: Vec<String>,
-    /// How many APN profiles were saved.
-    pub saved: usize,
+    /// What putting the settings back did; `None` when there was no backup (the job
+    /// started in update mode).
+    pub settings: Option<RestoreView>,
     /// Partitions written by this run.
     pub written: usize,
     /// Partitions an interrupted run had written.
@@ -25,12 +26,7 @@ impl DoneView {
         DoneView {
             old_version: report.old_version.clone(),
             new_version: report.new_version.clone(),
-            restored: report
-                .restored
-                .iter()
-                .map(|p| format!("profile {}: \"{}\" ({})", p.cid, p.apn, p.pdp_type))
-                .collect(),
-            saved: report.backed_up.len(),
+            settings: report.restore.as_ref().map(RestoreView::new),
             written: report.written.len(),
             resumed: report.resumed.len(),
         }

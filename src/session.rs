@@ -2,8 +2,8 @@
 //! events. Pure and native-tested; components only render it.
 
 use modemflash_core::at::AtError;
-use modemflash_core::device::catalogue;
 use modemflash_core::device::probe::{Identified, IdentifyError};
+use modemflash_core::device::{catalogue, detect};
 use modemflash_core::device::{UsbId, Vendor};
 use modemflash_core::event::{Direction, Event, Level};
 
@@ -28,7 +28,8 @@ pub struct Support {
 pub enum SupportProblem {
     /// Served over plain http from another host: the serial API is hidden.
     InsecureContext,
-    /// The browser has no Web Serial (Firefox without the add-on gate, Safari, iOS).
+    /// The browser has neither Web Serial nor WebUSB (Firefox without the add-on gate,
+    /// Safari, iOS). Without Web Serial alone, WebUSB is the way in (`usb_view`).
     NoWebSerial,
 }
 
@@ -37,7 +38,7 @@ impl Support {
     pub fn problem(&self) -> Option<SupportProblem> {
         if !self.secure_context {
             Some(SupportProblem::InsecureContext)
-        } else if !self.web_serial {
+        } else if !self.web_serial && !self.web_usb {
             Some(SupportProblem::NoWebSerial)
         } else {
             None
@@ -68,6 +69,8 @@ impl SupportProblem {
 pub enum Via {
     /// A real modem through Web Serial.
     WebSerial,
+    /// A real modem through WebUSB.
+    WebUsb,
     /// The built-in virtual modem.
     Virtual,
 }
@@ -93,6 +96,8 @@ pub struct DeviceView {
     pub port_role: &'static str,
     /// Whether this is the virtual modem.
     pub is_virtual: bool,
+    /// The key its settings backups are kept under (a hash of the IMEI, never the IMEI).
+    pub key: Option<String>,
 }
 
 impl DeviceView {
@@ -109,14 +114,21 @@ impl DeviceView {
             usb: found.usb.map(describe_usb),
             port_role: found.role.label(),
             is_virtual: via == Via::Virtual,
+            key: found.identity.imei.as_deref().map(modemflash_core::settings::device_key),
         }
     }
 }
 
-/// `12d1:1506 (Huawei, normal mode)`.
+/// `12d1:1506 (Huawei, normal mode)`, for a port that answered: a serial port is never
+/// a CD-ROM, which matters for ids the E220 keeps in both modes (huawei-balong.md §13.3).
 pub fn describe_usb(id: UsbId) -> String {
+    describe_usb_in(id, detect::mode(id, &[detect::VENDOR_SPECIFIC]))
+}
+
+/// `12d1:1003 (Huawei, CD-ROM mode)`: the id and the mode it was found in.
+pub fn describe_usb_in(id: UsbId, mode: Option<catalogue::Mode>) -> String {
     let vendor = id.vendor().map(Vendor::name);
-    let mode = catalogue::lookup(id).next().map(|e| match e.mode {
+    let mode = mode.map(|mode| match mode {
         catalogue::Mode::ZeroCd => "CD-ROM mode",
         catalogue::Mode::Normal => "normal mode",
         catalogue::Mode::Download => "download mode",
@@ -144,6 +156,12 @@ pub enum Screen {
         /// The port's USB id, described.
         usb: String,
     },
+    /// The stick shows only its boot ROM's emergency port (a boot loop or a broken boot
+    /// loader, specs/huawei-balong.md §14.1): it is recovered with a loader file.
+    InBootRom {
+        /// The port's USB id, described.
+        usb: String,
+    },
     /// The chosen port did not answer AT.
     NoAnswer {
         /// The port's USB id, if known.
@@ -163,6 +181,15 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// The screen for a port the catalogue places without asking it anything: a boot
+    /// ROM port is never sent `AT` (it takes only the protocol of §14.2). `None`: identify.
+    pub fn before_identify(usb: Option<UsbId>) -> Option<Screen> {
+        let id = usb?;
+        catalogue::lookup(id)
+            .any(|e| e.mode == catalogue::Mode::BootRom)
+            .then(|| Screen::InBootRom { usb: describe_usb(id) })
+    }
+
     /// The screen that follows an identification attempt.
     pub fn after_identify(result: Result<Identified, IdentifyError>, usb: Option<UsbId>, via: Via) -> Screen {
         match result {
@@ -221,7 +248,10 @@ impl LogLine {
                 Level::Info,
                 format!("Plan: {} partition(s), {} bytes to write.", plan.partitions.len(), plan.bytes_to_write),
             ),
-            Event::Progress(_) | Event::Journal(_) => return None,
+            // The engine logs what it saved and restored; the events feed the screens.
+            Event::Progress(_) | Event::Journal(_) | Event::SettingsSaved(_) | Event::SettingsRestored(_) => {
+                return None
+            }
         };
         Some(LogLine { level, text })
     }
@@ -234,7 +264,12 @@ impl LogLine {
 
 /// The log as a text file, for "Save log".
 pub fn log_text(lines: &[LogLine]) -> String {
-    lines.iter().map(|l| format!("[{:?}] {}\n", l.level, l.text)).collect()
+    lines.iter().map(|l| format!("{}\n", log_text_line(l))).collect()
+}
+
+/// One line of the saved log (and of the debug bundle): `[Level] text`.
+pub fn log_text_line(line: &LogLine) -> String {
+    format!("[{:?}] {}", line.level, line.text)
 }
 
 #[cfg(test)]
@@ -249,7 +284,7 @@ mod tests {
     fn insecure_context_is_reported_before_missing_api() {
         let s = Support { web_serial: false, web_usb: false, secure_context: false };
         assert_eq!(s.problem(), Some(SupportProblem::InsecureContext));
-        let s = Support { web_serial: false, web_usb: true, secure_context: true };
+        let s = Support { web_serial: false, web_usb: false, secure_context: true };
         assert_eq!(s.problem(), Some(SupportProblem::NoWebSerial));
         let advice = crate::i18n::Lang::En.catalog().get(SupportProblem::NoWebSerial.advice());
         assert!(advice.contains("Chrome"), "{advice}");
@@ -276,6 +311,7 @@ mod tests {
         };
         let card = DeviceView::new(&found, Via::WebSerial);
         assert_eq!(card.imei.as_deref(), Some("•••••••••••3453"));
+        assert!(card.key.as_deref().is_some_and(|k| k.len() == 64 && !k.contains("123453")), "{:?}", card.key);
         assert_eq!(card.usb.as_deref(), Some("12d1:1506 (Huawei, normal mode)"));
         assert_eq!(card.port_role, "AT command port (PCUI)");
         assert!(!card.is_virtual);
@@ -296,6 +332,15 @@ mod tests {
         let screen = Screen::after_identify(Err(e), Some(UsbId::new(0x12d1, 0x1c05)), Via::WebSerial);
         assert_eq!(screen, Screen::InDownloadMode { usb: "12d1:1c05 (Huawei, download mode)".into() });
         assert!(screen.device_ready());
+    }
+
+    #[test]
+    fn a_boot_rom_port_goes_to_the_recovery_without_being_asked_at() {
+        let screen = Screen::before_identify(Some(UsbId::new(0x12d1, 0x1443)));
+        assert_eq!(screen, Some(Screen::InBootRom { usb: "12d1:1443 (Huawei, boot ROM mode)".into() }));
+        assert!(!screen.unwrap().device_ready(), "no firmware before the loader runs");
+        assert_eq!(Screen::before_identify(Some(UsbId::new(0x12d1, 0x1506))), None);
+        assert_eq!(Screen::before_identify(None), None);
     }
 
     #[test]

@@ -59,7 +59,8 @@ pub async fn identify_on(
     via: Via,
     log: RwSignal<Vec<LogLine>>,
 ) -> (Screen, ModemPort) {
-    let mut at = AtClient::new(port, LogObserver(log));
+    let mut observer = JobObserver::outside_a_job(log);
+    let mut at = AtClient::new(port, &mut observer);
     let result = probe::identify(&mut at, usb).await;
     let (port, _) = at.into_parts();
     (Screen::after_identify(result, usb, via), port)
@@ -124,15 +125,26 @@ pub fn demo_firmware() -> Option<web_sys::File> {
 }
 
 /// Feeds a job's events into the progress view and the log, and keeps the journal.
-struct JobObserver {
+pub struct JobObserver {
     view: RwSignal<JobView>,
     log: LogObserver,
 }
 
+impl JobObserver {
+    /// For the AT steps outside a job (identification, settings backup and restore): the
+    /// same observer type as the flasher's, so the engine's AT steps are compiled once
+    /// into the wasm. Its progress view is its own and shown nowhere.
+    pub fn outside_a_job(log: RwSignal<Vec<LogLine>>) -> Self {
+        JobObserver { view: RwSignal::new(JobView::default()), log: LogObserver(log) }
+    }
+}
+
 impl Observer for JobObserver {
     fn on_event(&mut self, event: &Event) {
-        if let Event::Journal(journal) = event {
-            platform::save_journal(journal);
+        match event {
+            Event::Journal(journal) => platform::save_journal(journal),
+            Event::SettingsSaved(backup) => crate::settings_store::save(backup),
+            _ => {}
         }
         let now = platform::now_ms();
         self.view.update(|v| v.apply(event, now));
@@ -157,7 +169,8 @@ pub async fn flash(
     }
     view.set(JobView::default());
     let _guard = JobGuard::install().await;
-    let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) });
+    let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) })
+        .with_wall_clock(crate::settings_steps::unix_now());
     let job = Job { inspection, source: BlobSource::new(blob), only: None, journal, usb };
     let result = flasher.run(port, job).await;
     if result.is_ok() {

@@ -1,6 +1,6 @@
 //! The Web Serial `Port` in headless Chromium (wasm-bindgen-test), against a scripted
 //! JS port whose streams the test drives: split and oversized chunks, a timeout that
-//! must not lose the read in flight, device loss, a busy port and a clean close.
+//! must not lose the read in flight, device loss, a busy port, a refused port and a clean close.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
@@ -24,6 +24,7 @@ export class ScriptedPort {
   getInfo() { return { usbVendorId: 0x12d1, usbProductId: 0x1506 }; }
   async open(options) {
     if (this.busy) throw new DOMException('Failed to open serial port.', 'NetworkError');
+    if (this.denied) throw new DOMException('Access denied.', 'SecurityError');
     this.options = options;
     this.readable = new ReadableStream({ start: (c) => { this.controller = c; } });
     this.writable = new WritableStream({ write: (chunk) => { this.written.push(Array.from(chunk)); } });
@@ -34,6 +35,7 @@ export class ScriptedPort {
   }
   push(bytes) { this.controller.enqueue(new Uint8Array(bytes)); }
   pushLater(bytes, ms) { setTimeout(() => this.push(bytes), ms); }
+  deny() { this.denied = true; }
   lose() { this.controller.error(new DOMException('The device has been lost.', 'NetworkError')); }
   writtenBytes() { return this.written.flat(); }
   baudRate() { return this.options.baudRate; }
@@ -47,6 +49,8 @@ extern "C" {
     fn push(this: &ScriptedPort, bytes: Vec<u8>);
     #[wasm_bindgen(method, js_name = pushLater)]
     fn push_later(this: &ScriptedPort, bytes: Vec<u8>, ms: u32);
+    #[wasm_bindgen(method)]
+    fn deny(this: &ScriptedPort);
     #[wasm_bindgen(method)]
     fn lose(this: &ScriptedPort);
     #[wasm_bindgen(method, js_name = writtenBytes)]
@@ -130,6 +134,15 @@ async fn a_port_held_elsewhere_is_busy() {
     let scripted = ScriptedPort::new(true);
     let err = WebSerialPort::open(scripted.clone().unchecked_into()).await.err().expect("refused");
     assert!(matches!(err, PortError::Busy(_)), "{err:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_port_the_system_refuses_is_denied_not_busy() {
+    let scripted = ScriptedPort::new(false);
+    scripted.deny();
+    let err = WebSerialPort::open(scripted.clone().unchecked_into()).await.err().expect("refused");
+    assert!(matches!(err, PortError::Denied(_)), "{err:?}");
+    assert!(err.next_step().contains("dialout"), "{}", err.next_step());
 }
 
 #[wasm_bindgen_test]

@@ -19,10 +19,13 @@ pub fn ConnectPanel(
 ) -> impl IntoView {
     let tr = Tr::get();
     let blocked = support.problem();
-    let connect_disabled = move || blocked.is_some() || busy.get();
+    // Without Web Serial the page may still reach modems over WebUSB (`usb_connect`).
+    let no_serial = blocked.is_none() && !support.web_serial;
+    let connect_disabled = move || blocked.is_some() || no_serial || busy.get();
     let reason = move || match (blocked, busy.get()) {
         (Some(SupportProblem::InsecureContext), _) => tr.t("connect.reason_insecure")(),
         (Some(SupportProblem::NoWebSerial), _) => tr.t("connect.reason_no_serial")(),
+        (None, _) if no_serial => tr.t("connect.reason_no_serial")(),
         (None, true) => tr.t("connect.reason_busy")(),
         (None, false) => String::new(),
     };

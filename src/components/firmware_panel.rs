@@ -183,9 +183,9 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
     }
 }
 
-/// A list of checks with their marks.
+/// A list of checks with their marks (also the loader's, in the recovery panel).
 #[component]
-fn Checklist(checks: Vec<CheckRow>) -> impl IntoView {
+pub fn Checklist(checks: Vec<CheckRow>) -> impl IntoView {
     let tr = Tr::get();
     (!checks.is_empty()).then(|| {
         view! {

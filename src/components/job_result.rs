@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::bundle_button::BundleButton;
+use crate::components::restore_list::RestoreList;
 use crate::outcome_view::{DoneView, StoppedView};
 use crate::tr::Tr;
 
@@ -9,12 +11,9 @@ use crate::tr::Tr;
 #[component]
 pub fn UpdateDone(view: DoneView) -> impl IntoView {
     let tr = Tr::get();
-    let settings = move || {
-        if view.restored.is_empty() {
-            tr.format("done.nothing_restored", &[("count", &view.saved.to_string())])
-        } else {
-            tr.format("done.restored", &[("profiles", &view.restored.join(", "))])
-        }
+    let settings = match view.settings.clone() {
+        Some(restored) => view! { <RestoreList view=restored /> }.into_any(),
+        None => view! { <p>{tr.t("done.no_settings")}</p> }.into_any(),
     };
     let resumed = view.resumed.to_string();
     view! {
@@ -36,9 +35,9 @@ pub fn UpdateDone(view: DoneView) -> impl IntoView {
     }
 }
 
-/// The failure screen, with the next step as a button.
+/// The failure screen, with the next step as a button and the debug bundle.
 #[component]
-pub fn UpdateStopped(view: StoppedView, on_next: Callback<()>) -> impl IntoView {
+pub fn UpdateStopped(view: StoppedView, on_next: Callback<()>, on_bundle: Callback<()>) -> impl IntoView {
     let tr = Tr::get();
     let button = view.button();
     let (stage, what) = (view.stage.clone(), view.what.clone());
@@ -49,9 +48,12 @@ pub fn UpdateStopped(view: StoppedView, on_next: Callback<()>) -> impl IntoView 
             <p>{at}</p>
             <p><strong>{view.state}</strong></p>
             <p class="next-step">{view.advice}</p>
-            <button class="primary" data-testid="next-step" on:click=move |_| on_next.run(())>
-                {tr.t(button)}
-            </button>
+            <div class="actions">
+                <button class="primary" data-testid="next-step" on:click=move |_| on_next.run(())>
+                    {tr.t(button)}
+                </button>
+                <BundleButton on_bundle=on_bundle />
+            </div>
         </section>
     }
 }

@@ -2,19 +2,22 @@
 
 use leptos::prelude::*;
 
+use crate::components::bundle_button::BundleButton;
 use crate::session::{Screen, Via};
 use crate::tr::Tr;
 
-/// Renders a non-card screen; every failure says what to do next.
+/// Renders a non-card screen; every failure says what to do next and offers the debug
+/// bundle. (A boot ROM port gets the recovery panel instead.)
 #[component]
-pub fn Outcome(screen: Screen) -> impl IntoView {
+pub fn Outcome(screen: Screen, on_bundle: Callback<()>) -> impl IntoView {
     let tr = Tr::get();
     match screen {
-        Screen::Start | Screen::Identified(_) => ().into_any(),
+        Screen::Start | Screen::Identified(_) | Screen::InBootRom { .. } => ().into_any(),
         Screen::Identifying(via) => view! {
             <p class="status" role="status" data-testid="identifying">
                 {tr.t(match via {
                     Via::WebSerial => "outcome.identifying_serial",
+                    Via::WebUsb => "outcome.identifying_usb",
                     Via::Virtual => "outcome.identifying_virtual",
                 })}
             </p>
@@ -30,6 +33,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
                     }}
                 </p>
                 <p class="next-step">{next_step}</p>
+                <BundleButton on_bundle=on_bundle />
             </section>
         }
         .into_any(),
@@ -52,6 +56,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
                         {tr.t("outcome.cancelled_linux_after")}
                     </li>
                     <li>{tr.t("outcome.cancelled_windows")}</li>
+                    <li>{tr.t("outcome.cancelled_usb")}</li>
                 </ul>
                 <p>{tr.t("outcome.cancelled_again")}</p>
             </section>
@@ -62,6 +67,7 @@ pub fn Outcome(screen: Screen) -> impl IntoView {
                 <h2>{tr.t("outcome.failed_title")}</h2>
                 <p>{what}</p>
                 <p class="next-step">{next_step}</p>
+                <BundleButton on_bundle=on_bundle />
             </section>
         }
         .into_any(),

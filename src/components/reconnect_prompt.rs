@@ -6,8 +6,9 @@ use modemflash_core::device::catalogue::Mode;
 use modemflash_core::flasher::ConnectError;
 
 use crate::tr::Tr;
-use crate::transport::reconnect::{PromptChannel, ReconnectPrompt};
+use crate::transport::reconnect::{Picked, PromptChannel, ReconnectPrompt};
 use crate::transport::web_serial::{self, RequestError};
+use crate::transport::web_usb;
 
 /// Shown while the job waits for the modem; its button opens the filtered chooser.
 #[component]
@@ -18,8 +19,13 @@ pub fn ReconnectPanel(channel: PromptChannel) -> impl IntoView {
     let select = move |p: ReconnectPrompt| {
         leptos::task::spawn_local(async move {
             let filters: Vec<_> = p.ids.iter().map(|id| (id.vid, Some(id.pid))).collect();
-            match web_serial::request_port(&filters).await {
-                Ok(port) => channel.answer(Ok(port)),
+            let picked = if p.over_usb {
+                web_usb::request_device(&filters).await.map(Picked::Usb)
+            } else {
+                web_serial::request_port(&filters).await.map(Picked::Serial)
+            };
+            match picked {
+                Ok(picked) => channel.answer(Ok(picked)),
                 Err(RequestError::Cancelled) => retry_hint.set(true),
                 Err(RequestError::Failed(e)) => channel.answer(Err(ConnectError::Open(e))),
             }

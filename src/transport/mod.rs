@@ -3,6 +3,7 @@
 pub mod blob_source;
 pub mod reconnect;
 pub mod web_serial;
+pub mod web_usb;
 
 use wasm_bindgen::JsValue;
 

@@ -8,6 +8,9 @@
 //! filtered to the wanted ids. Whichever comes first wins. The prompt stays until the
 //! person selects the modem or cancels: a real stick can take long to come back, and
 //! giving up on our own would leave them with nothing to press.
+//!
+//! The same holds over WebUSB (`getDevices()`, `requestDevice()`), where the browser has
+//! no Web Serial (Chrome on Android, §1): then the modem is found again over USB.
 
 use std::time::Duration;
 
@@ -19,9 +22,11 @@ use modemflash_core::device::catalogue::Mode;
 use modemflash_core::device::probe::answers_at;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::flasher::{ConnectError, Connector, Reconnect};
-use web_sys::SerialPort;
+use web_sys::{SerialPort, UsbDevice};
 
 use super::web_serial::{usb_id_of, WebSerialPort};
+use super::web_usb::{self, WebUsbPort};
+use crate::modem::ModemPort;
 
 /// How often granted ports are looked at.
 const POLL: Duration = Duration::from_millis(500);
@@ -33,10 +38,20 @@ pub struct ReconnectPrompt {
     pub mode: Mode,
     /// The ids it may come back with (the chooser's filter).
     pub ids: Vec<UsbId>,
+    /// Whether to ask through the USB chooser rather than the serial one.
+    pub over_usb: bool,
+}
+
+/// What the person picked in a chooser.
+pub enum Picked {
+    /// A serial port.
+    Serial(SerialPort),
+    /// A USB device.
+    Usb(UsbDevice),
 }
 
 /// The person's answer to the prompt.
-pub type Answer = Result<SerialPort, ConnectError>;
+pub type Answer = Result<Picked, ConnectError>;
 
 /// Links the connector to the prompt component (a copyable handle, as Leptos wants).
 #[derive(Clone, Copy)]
@@ -69,23 +84,37 @@ impl Default for PromptChannel {
 /// The flasher's connector in the page.
 pub struct WebConnector {
     channel: PromptChannel,
+    over_usb: bool,
 }
 
 impl WebConnector {
-    /// A connector that prompts through `channel`.
+    /// A connector that finds the modem through Web Serial and prompts through `channel`.
     pub fn new(channel: PromptChannel) -> Self {
-        WebConnector { channel }
+        WebConnector { channel, over_usb: false }
+    }
+
+    /// A connector that finds the modem over WebUSB (no Web Serial in this browser).
+    pub fn over_usb(channel: PromptChannel) -> Self {
+        WebConnector { channel, over_usb: true }
     }
 }
 
 impl Connector for WebConnector {
-    type Port = WebSerialPort;
+    type Port = ModemPort;
 
-    async fn reconnect(&mut self, wanted: &Reconnect) -> Result<WebSerialPort, ConnectError> {
+    async fn reconnect(&mut self, wanted: &Reconnect) -> Result<ModemPort, ConnectError> {
         let (tx, rx) = oneshot::channel();
         self.channel.reply.set_value(Some(tx));
-        self.channel.prompt.set(Some(ReconnectPrompt { mode: wanted.mode, ids: wanted.ids.clone() }));
-        let chosen = match select(rx, Box::pin(granted_port(&wanted.ids, wanted.role))).await {
+        let over_usb = self.over_usb;
+        self.channel.prompt.set(Some(ReconnectPrompt { mode: wanted.mode, ids: wanted.ids.clone(), over_usb }));
+        let granted = async {
+            if over_usb {
+                ModemPort::Usb(granted_device(&wanted.ids, wanted.role).await)
+            } else {
+                ModemPort::Serial(granted_port(&wanted.ids, wanted.role).await)
+            }
+        };
+        let chosen = match select(rx, Box::pin(granted)).await {
             Either::Left((Ok(answer), _)) => answer.map(Choice::Picked),
             Either::Left((Err(_), _)) => Err(ConnectError::Cancelled),
             Either::Right((port, _)) => Ok(Choice::Found(port)),
@@ -93,7 +122,13 @@ impl Connector for WebConnector {
         self.channel.reply.set_value(None);
         self.channel.prompt.set(None);
         match chosen? {
-            Choice::Picked(port) => WebSerialPort::open(port).await.map_err(|e| ConnectError::Open(e.to_string())),
+            Choice::Picked(Picked::Serial(port)) => {
+                WebSerialPort::open(port).await.map(ModemPort::Serial).map_err(|e| ConnectError::Open(e.to_string()))
+            }
+            Choice::Picked(Picked::Usb(device)) => WebUsbPort::open(device, wanted.role)
+                .await
+                .map(ModemPort::Usb)
+                .map_err(|e| ConnectError::Open(e.to_string())),
             Choice::Found(port) => Ok(port),
         }
     }
@@ -102,9 +137,9 @@ impl Connector for WebConnector {
 /// How the port was found again.
 enum Choice {
     /// The person picked it in the chooser.
-    Picked(SerialPort),
+    Picked(Picked),
     /// It was granted before and came back; already open.
-    Found(WebSerialPort),
+    Found(ModemPort),
 }
 
 /// Waits until a port the page already has permission for shows one of `ids`, and
@@ -114,6 +149,21 @@ async fn granted_port(ids: &[UsbId], role: PortRole) -> WebSerialPort {
     loop {
         for candidate in granted(ids).await {
             let Ok(mut port) = WebSerialPort::open(candidate).await else { continue };
+            if role != PortRole::Pcui || matches!(answers_at(&mut port).await, Ok(true)) {
+                return port;
+            }
+            port.close().await;
+        }
+        TimeoutFuture::new(POLL.as_millis() as u32).await;
+    }
+}
+
+/// Waits until a USB device the page already has permission for shows one of `ids`,
+/// and claims the interface for `role` (for the AT role, only if it answers `AT`).
+async fn granted_device(ids: &[UsbId], role: PortRole) -> WebUsbPort {
+    loop {
+        for device in web_usb::granted(ids).await {
+            let Ok(mut port) = WebUsbPort::open(device, role).await else { continue };
             if role != PortRole::Pcui || matches!(answers_at(&mut port).await, Ok(true)) {
                 return port;
             }

@@ -119,6 +119,15 @@ impl WebSerialPort {
         self.handles.as_ref().and_then(|h| usb_id_of(&h.port))
     }
 
+    /// Closes the port and hands back the browser's port object, to open again later
+    /// (the wizard keeps ports closed between steps).
+    pub async fn close_keeping(mut self) -> Option<SerialPort> {
+        let handles = self.handles.take()?;
+        let port = handles.port.clone();
+        handles.close().await;
+        Some(port)
+    }
+
     /// Cancels the pending read, releases the locks and closes the port.
     pub async fn close(mut self) {
         if let Some(handles) = self.handles.take() {
@@ -205,12 +214,14 @@ fn now_ms() -> f64 {
 }
 
 /// `open()` failures: a port another program or tab holds fails with NetworkError
-/// ("Failed to open serial port", §7.2).
+/// ("Failed to open serial port", §7.2); a refused device with SecurityError
+/// ("Access denied", §5.2, §7.3).
 fn open_error(e: &JsValue) -> PortError {
     match dom_error(e) {
         (name, message) if name == "NetworkError" || name == "InvalidStateError" => {
             PortError::Busy(format!("{name}: {message}"))
         }
+        (name, message) if name == "SecurityError" => PortError::Denied(format!("{name}: {message}")),
         (name, message) => PortError::Io(format!("{name}: {message}")),
     }
 }

@@ -57,7 +57,7 @@ test('updates the virtual modem with the demo firmware, end to end', { timeout: 
     await wizard.done.waitFor({ timeout: 60_000 });
     assert.equal(await wizard.page.getByTestId('old-version').textContent(), '22.315.01.00.00');
     assert.equal(await wizard.page.getByTestId('new-version').textContent(), '22.333.01.00.00');
-    assert.match(await wizard.page.getByTestId('restored').textContent(), /Restored profile 1: "internet"/);
+    assert.match(await wizard.page.getByTestId('restored').textContent(), /APN profile 1: restored: IP "internet"/);
     await wizard.screen('virtual-flash-6-done');
     assert.deepEqual(browser.errors, []);
   } finally {

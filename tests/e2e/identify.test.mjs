@@ -73,7 +73,7 @@ test('identifies the built-in virtual modem with one click', { timeout: 60_000 }
 });
 
 test('a browser without Web Serial is told which browsers work', { timeout: 60_000 }, async () => {
-  await withWizard({ serial: { removeSerial: true } }, async (wizard, { page }) => {
+  await withWizard({ serial: { removeSerial: true }, usb: { removeUsb: true } }, async (wizard, { page }) => {
     await wizard.open(server.url);
     assert.equal(await page.evaluate(() => 'serial' in navigator), false);
     await wizard.supportProblem.getByText('This browser cannot talk to USB modems').waitFor();
@@ -125,7 +125,8 @@ test('a port that never answers AT suggests another port of the same modem', { t
       assert.match(text, /12d1:1506/);
       assert.match(text, /Choose another port of the same modem/);
       const writes = (await wizard.serialLog()).filter((e) => e.op === 'write');
-      assert.equal(writes.length, 3, 'AT was tried three times');
+      // AT three times, then the doctor's DMSS NOP (7E 06 4E 95 7E) to tell a DIAG port from a silent one.
+      assert.deepEqual(writes.map((w) => w.bytes), [3, 3, 3, 5], 'AT was tried three times, then the DMSS probe');
       await wizard.screen('no-answer');
     });
   } finally {

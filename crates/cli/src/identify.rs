@@ -8,8 +8,11 @@ use clap::Args;
 use futures::executor::block_on;
 use modemflash_core::at::AtClient;
 use modemflash_core::device::catalogue::Mode;
+use modemflash_core::device::chipset::{self, Chipset, ChipsetSource};
 use modemflash_core::device::probe::{self, Identified};
 use modemflash_core::device::PortRole;
+use modemflash_core::event::Silent;
+use modemflash_core::protocol::bootrom::BootRomClient;
 use modemflash_core::protocol::diag::{self, ProbeState};
 use serde::Serialize;
 
@@ -65,13 +68,20 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
             let (mut port, _) = at.into_parts();
             match block_on(diag::probe(&mut port)) {
                 Ok(state @ (ProbeState::DmssDownload | ProbeState::Diag | ProbeState::StreamingProgrammer)) => {
+                    let chipset = serial::usb_id(&args.port).and_then(chipset::of_usb_id);
                     if args.json {
-                        println!(
-                            "{}",
-                            serde_json::json!({ "port": args.port, "qualcomm": format!("{state:?}"), "describe": state.describe() })
-                        );
+                        let document = serde_json::json!({
+                            "port": args.port,
+                            "qualcomm": format!("{state:?}"),
+                            "describe": state.describe(),
+                            "chipset": chipset,
+                        });
+                        println!("{document}");
                     } else {
                         println!("{}: {}", args.port, state.describe());
+                        if let Some(chipset) = &chipset {
+                            println!("Chipset:       {}", chipset_label(chipset));
+                        }
                     }
                     ExitCode::SUCCESS
                 }
@@ -79,6 +89,15 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
                     format_args!("{}: {}", args.port, state.describe()),
                     Some("Unplug the modem and plug it in again to leave this mode; update it with its vendor's tool."),
                 ),
+                Ok(ProbeState::NotQualcomm) | Err(_) if answers_boot_rom_probe(&mut port) => {
+                    if args.json {
+                        println!("{}", serde_json::json!({ "port": args.port, "mode": Mode::BootRom }));
+                    } else {
+                        println!("{}: {BOOT_ROM}", args.port);
+                        println!("next step: modemflash recover --port {} --loader usbloader.bin", args.port);
+                    }
+                    ExitCode::SUCCESS
+                }
                 Ok(ProbeState::NotQualcomm) | Err(_) => {
                     output::failure(format_args!("{}: {e}", args.port), Some(e.next_step()))
                 }
@@ -86,6 +105,16 @@ pub fn run(args: &IdentifyArgs) -> ExitCode {
         }
         Err(e) => output::failure(format_args!("{}: {e}", args.port), Some(e.next_step())),
     }
+}
+
+/// What a port that answers the boot ROM probe is.
+const BOOT_ROM: &str = "a Huawei Balong boot ROM (the emergency port of a stick whose boot loader does not start; \
+                        specs/huawei-balong.md §14): it takes a usbloader, nothing else";
+
+/// Whether the port answers `A` with `U`, as a Balong boot ROM does (§14.2). Asked
+/// last: one byte, after AT and the Qualcomm probe found nothing.
+fn answers_boot_rom_probe(port: &mut NativeSerialPort) -> bool {
+    block_on(BootRomClient::new(port, Silent).probe()).is_ok()
 }
 
 /// The `--json` document. Field names are stable: scripts depend on them.
@@ -109,6 +138,9 @@ struct Report<'a> {
     hardware: Option<&'a str>,
     /// Dashboard / WebUI version (`^VERSION:EXTD`).
     dashboard: Option<&'a str>,
+    /// The chipset (`name`) and how it was told (`from`: `build-string`, `model`,
+    /// `usb-id`), where it can be known.
+    chipset: Option<Chipset>,
 }
 
 impl<'a> Report<'a> {
@@ -125,6 +157,7 @@ impl<'a> Report<'a> {
             imei: if show_imei { id.imei.clone() } else { id.masked_imei() },
             hardware: id.hardware.as_deref(),
             dashboard: id.version.as_ref().and_then(|v| v.dashboard()),
+            chipset: found.chipset(),
         }
     }
 }
@@ -138,6 +171,7 @@ impl std::fmt::Display for Report<'_> {
         writeln!(f, "IMEI:          {}", or_unknown(self.imei.as_deref()))?;
         writeln!(f, "Hardware:      {}", or_unknown(self.hardware))?;
         writeln!(f, "Dashboard:     {}", or_unknown(self.dashboard))?;
+        writeln!(f, "Chipset:       {}", self.chipset.as_ref().map_or("not known".to_string(), chipset_label))?;
         if let Some(usb) = &self.usb {
             match self.mode {
                 Some(mode) => writeln!(f, "USB id:        {usb} ({})", mode_label(mode))?,
@@ -146,6 +180,16 @@ impl std::fmt::Display for Report<'_> {
         }
         writeln!(f, "Answered on:   {}", self.role.label())
     }
+}
+
+/// `Qualcomm MDM9x30 (from the firmware's build string)`.
+fn chipset_label(chipset: &Chipset) -> String {
+    let from = match chipset.from {
+        ChipsetSource::BuildString => "the firmware's build string",
+        ChipsetSource::Model => "the model",
+        ChipsetSource::UsbId => "the USB id",
+    };
+    format!("{} (from {from})", chipset.name)
 }
 
 fn mode_label(mode: Mode) -> &'static str {

@@ -10,7 +10,9 @@ mod inspect;
 mod manifest;
 mod output;
 mod pack;
+mod recover;
 mod serial;
+mod settings;
 mod sim;
 
 use std::process::ExitCode;
@@ -25,6 +27,9 @@ use clap::{Parser, Subcommand};
   modemflash inspect E3372h_Update_22.333.01.00.00.bin
   modemflash pack --out MF626-pkg --model MF626 NPRG8200.hex partition.mbn amss.mbn
   modemflash flash --port /dev/ttyUSB2 E3372h_Update_22.333.01.00.00.bin
+  modemflash backup /dev/ttyUSB2 -o settings.json
+  modemflash restore /dev/ttyUSB2 settings.json
+  modemflash recover --port /dev/ttyUSB0 --loader usblsafe-e3372h.bin
   modemflash sim --pty --link /tmp/modem")]
 struct Cli {
     #[command(subcommand)]
@@ -43,6 +48,12 @@ enum Command {
     Flash(flash::FlashArgs),
     /// For vendors: make a signing key, sign a firmware manifest, verify one (docs/manifest.md).
     Manifest(manifest::ManifestArgs),
+    /// Save a modem's settings (APN profiles, network mode, PIN check state) as a JSON file.
+    Backup(settings::backup::BackupArgs),
+    /// Put a settings backup back on a modem, without flashing; says what it did per item.
+    Restore(settings::restore::RestoreArgs),
+    /// Bring a Huawei stick stuck in its boot ROM back to update mode with a usbloader, then update it.
+    Recover(recover::RecoverArgs),
     /// Run a virtual dongle: on a pseudo-terminal, or as JSON lines for the browser tests.
     Sim(sim::SimArgs),
 }
@@ -54,6 +65,9 @@ fn main() -> ExitCode {
         Command::Flash(args) => flash::run(&args),
         Command::Pack(args) => pack::run(&args),
         Command::Manifest(args) => manifest::run(&args),
+        Command::Backup(args) => settings::backup::run(&args),
+        Command::Restore(args) => settings::restore::run(&args),
+        Command::Recover(args) => recover::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
 }

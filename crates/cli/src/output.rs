@@ -62,6 +62,12 @@ pub fn traffic_line(event: &Event) -> Option<String> {
         Event::AtLine(Direction::Received, line) => Some(format!("< {line}")),
         Event::Unsolicited(line) => Some(format!("< {line}  (unsolicited)")),
         Event::Log(Level::Trace, message) => Some(format!("-- {message}")),
-        Event::Log(..) | Event::Plan(_) | Event::Stage(_) | Event::Progress(_) | Event::Journal(_) => None,
+        Event::Log(..)
+        | Event::Plan(_)
+        | Event::Stage(_)
+        | Event::Progress(_)
+        | Event::Journal(_)
+        | Event::SettingsSaved(_)
+        | Event::SettingsRestored(_) => None,
     }
 }

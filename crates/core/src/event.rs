@@ -42,6 +42,10 @@ pub enum Event {
     Progress(crate::flasher::Progress),
     /// The journal after a finished partition: keep it to resume an interrupted job.
     Journal(crate::flasher::Journal),
+    /// The settings were backed up (before anything is written): keep the backup.
+    SettingsSaved(Box<crate::settings::SettingsBackup>),
+    /// The settings were put back, item by item.
+    SettingsRestored(crate::settings::RestoreReport),
 }
 
 /// Receives the engine's events. One observer per job; it only renders, never decides.

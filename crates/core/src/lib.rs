@@ -8,6 +8,7 @@
 //! port, so the same code runs deterministically in virtual time.
 
 pub mod at;
+pub mod debug_bundle;
 pub mod device;
 pub mod event;
 pub mod flasher;
@@ -15,5 +16,7 @@ pub mod framing;
 pub mod image;
 pub mod manifest;
 pub mod port;
+pub mod preflight;
 pub mod protocol;
+pub mod settings;
 pub mod time;

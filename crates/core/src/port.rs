@@ -47,6 +47,10 @@ pub enum PortError {
     /// The port could not be opened because something else holds it.
     #[error("the port is in use by another program: {0}")]
     Busy(String),
+    /// The operating system refused this user access to the port (Linux without the
+    /// `dialout` group or a udev rule; a browser's `SecurityError`), specs/web-platform.md §5.2.
+    #[error("access to the port was refused: {0}")]
+    Denied(String),
     /// Any other transport failure, with the transport's own words.
     #[error("the port failed: {0}")]
     Io(String),
@@ -61,6 +65,9 @@ impl PortError {
             }
             PortError::Busy(_) => {
                 "Close other programs that use the modem (the vendor's dashboard, ModemManager on Linux, another browser tab), then try again."
+            }
+            PortError::Denied(_) => {
+                "Give your user access to the modem's ports (on Linux: sudo usermod -aG dialout $USER, then log out and in), then try again."
             }
             PortError::Io(_) => "Unplug the modem, plug it in again and reconnect.",
         }

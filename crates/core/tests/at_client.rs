@@ -258,3 +258,42 @@ fn a_quick_probe_tells_the_at_port_from_a_silent_one() {
     assert_eq!(block_on(probe::answers_at(&mut diag)), Ok(false));
     assert!(sim.now() - start < Duration::from_millis(1100), "two short tries, not the full probe");
 }
+
+#[test]
+fn identify_tells_the_chipset_of_each_virtual_family() {
+    use modemflash_core::device::chipset::ChipsetSource;
+    use modemflash_sim::profile::{ALCATEL_X020, HUAWEI_E1550, MC7455, NOVATEL_MC950D, ZTE_MF626};
+    let cases = [
+        (&E3372H, "Huawei Balong V7 (V7R1/V7R2/V7R11/V7R22 class)", ChipsetSource::UsbId),
+        (&MC7455, "Qualcomm MDM9x30", ChipsetSource::BuildString),
+        (&ZTE_MF626, "Qualcomm MSM62xx/MSM72xx/MDM8200 class", ChipsetSource::UsbId),
+        (&ALCATEL_X020, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::UsbId),
+        (&NOVATEL_MC950D, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::UsbId),
+        (&HUAWEI_E1550, "Qualcomm MSM/QSC/MDM (HSPA class)", ChipsetSource::Model),
+    ];
+    for (profile, name, from) in cases {
+        let sim = Sim::new(profile);
+        let mut at = AtClient::new(sim.open_role(PortRole::Pcui).unwrap(), Vec::new());
+        let found = block_on(probe::identify(&mut at, sim.usb_id())).unwrap();
+        let chipset = found.chipset().unwrap_or_else(|| panic!("{}: no chipset", profile.name));
+        assert_eq!((chipset.name.as_str(), chipset.from), (name, from), "{}", profile.name);
+    }
+}
+
+#[test]
+fn a_lost_answer_to_a_read_is_asked_for_again() {
+    use modemflash_sim::{Fault, FaultPlan};
+    // The stick's bursts for the first command: its echo (0), then its answer (1).
+    let answer_lost = || {
+        let (sim, at) = pcui(Link::usb_high_speed());
+        sim.set_faults(FaultPlan::new().with(Fault::DropToHost { nth: 1 }));
+        at
+    };
+    let mut at = answer_lost();
+    assert_eq!(block_on(at.query_idempotent("AT+CGMI", QUERY_TIMEOUT)).unwrap(), ["huawei"]);
+    let (_, events) = at.into_parts();
+    assert!(events.iter().any(|e| matches!(e, Event::Log(_, m) if m.contains("asking again"))));
+    // A command that may not be repeated is not.
+    let result = block_on(answer_lost().query("AT+CGMI", QUERY_TIMEOUT));
+    assert!(matches!(result, Err(AtError::Timeout { .. })), "{result:?}");
+}

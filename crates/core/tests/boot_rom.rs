@@ -6,11 +6,9 @@
 use std::time::Duration;
 
 use futures::executor::block_on;
-use modemflash_core::device::catalogue::Mode;
 use modemflash_core::device::PortRole;
 use modemflash_core::event::{Event, Level};
-use modemflash_core::flasher::DOWNLOAD_MODE_TIMEOUT;
-use modemflash_core::flasher::{recover_boot_rom, Connector, Flasher, Job, Journal, Reconnect, RecoveryError};
+use modemflash_core::flasher::{recover_boot_rom, recovery, Connector, Flasher, Job, Journal, RecoveryError};
 use modemflash_core::image::usbloader::{self, UsbLoader};
 use modemflash_core::image::{inspect, InspectOptions, Outcome};
 use modemflash_core::port::{Port, PortError};
@@ -61,12 +59,8 @@ fn recover(sim: &Sim, loader: &UsbLoader) -> (Result<(), RecoveryError>, Vec<Vec
 fn update_from_download_mode(sim: &Sim) {
     let file = stick_update(&E3372H, "22.333.01.00.00", 30_000).build();
     let inspection = block_on(inspect(&mut file.as_slice(), &InspectOptions::default())).unwrap();
-    let wanted = Reconnect {
-        mode: Mode::Download,
-        ids: vec![E3372H.download_id],
-        role: PortRole::Download,
-        timeout: DOWNLOAD_MODE_TIMEOUT,
-    };
+    let wanted = recovery::after_loader();
+    assert!(wanted.ids.contains(&E3372H.download_id), "{wanted:?}");
     let port = block_on(SimConnector::new(sim.clone()).reconnect(&wanted)).expect("back in download mode");
     let mut flasher = Flasher::new(SimConnector::new(sim.clone()), Vec::new());
     let job = Job {

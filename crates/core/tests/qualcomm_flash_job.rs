@@ -13,7 +13,7 @@ use modemflash_core::image::qualcomm::inspect_package;
 use modemflash_core::image::{FolderFile, Inspection};
 use modemflash_core::protocol::streaming::StreamingError;
 use modemflash_sim::image::qualcomm::{stick_package, table, QualcommPackage};
-use modemflash_sim::profile::{ALCATEL_X020, ZTE_MF626};
+use modemflash_sim::profile::{ALCATEL_X020, HUAWEI_E1550, NOVATEL_MC950D, ZTE_MF626};
 use modemflash_sim::{Fault, FaultPlan, Profile, Sim, SimConnector, VirtualDongle};
 
 const NEW_VERSION: &str = "BD_P673A2V1.0.1B02";
@@ -29,16 +29,7 @@ fn inspected(package: QualcommPackage) -> Update {
     let mut files: Vec<FolderFile<Vec<u8>>> =
         package.files.iter().map(|(n, b)| FolderFile { name: n.clone(), source: b.clone() }).collect();
     let inspection = block_on(inspect_package(&mut files)).unwrap();
-    let starts: Vec<u64> = package
-        .files
-        .iter()
-        .scan(0u64, |at, (_, b)| {
-            let start = *at;
-            *at += b.len() as u64;
-            Some(start)
-        })
-        .collect();
-    let chain = package.files.iter().flat_map(|(_, b)| b.clone()).collect();
+    let (chain, starts) = package.chain();
     let inspection = inspection.chained(|i| starts[i]);
     Update { package, chain, inspection }
 }
@@ -78,7 +69,7 @@ fn assert_flash_is_package(sim: &Sim, update: &Update) {
 
 #[test]
 fn updates_each_virtual_stick_from_normal_mode_and_restores_its_apn() {
-    for profile in [&ZTE_MF626, &ALCATEL_X020] {
+    for profile in [&ZTE_MF626, &ALCATEL_X020, &NOVATEL_MC950D, &HUAWEI_E1550] {
         let update = update_for(profile, 400_000);
         let sim = Sim::new(profile);
         let (result, events) = run(&sim, &update, Journal::default());
@@ -86,7 +77,8 @@ fn updates_each_virtual_stick_from_normal_mode_and_restores_its_apn() {
         assert_flash_is_package(&sim, &update);
         assert_eq!(report.old_version.as_deref(), Some(profile.revision));
         assert_eq!(report.new_version, NEW_VERSION);
-        assert_eq!(report.restored.len(), 1, "the update cleared the APN, the job put it back");
+        let restore = report.restore.as_ref().unwrap();
+        assert_eq!(restore.set(), 1, "the update cleared the APN, the job put it back: {restore:?}");
         assert_eq!(sim.usb_id(), Some(profile.normal_id), "back in normal mode");
         assert_eq!(report.written, ["0:QCSBL", "0:OEMSBL", "0:AMSS"]);
         let titles: Vec<String> =
@@ -267,5 +259,67 @@ fn a_corrupted_programmer_block_is_naked_and_resent_and_a_corrupted_reply_is_wai
         let (result, _) = run(&sim, &update, Journal::default());
         result.unwrap_or_else(|f| panic!("{fault:?}: {f}"));
         assert_flash_is_package(&sim, &update);
+    }
+}
+
+#[test]
+fn a_job_stopped_while_the_programmer_runs_is_resumed_without_a_replug() {
+    let update = update_for(&ALCATEL_X020, 200_000);
+    let sim = Sim::new(&ALCATEL_X020);
+    sim.set_faults(FaultPlan::new().with(Fault::NakBlock { partition: 2, block: 3, code: 0x07 }));
+    let (result, events) = run(&sim, &update, Journal::default());
+    assert_eq!(result.unwrap_err().next_step(), NextStep::Resume);
+    // No replug: the programmer still runs, with 0:AMSS left open.
+    let journal =
+        events.iter().rev().find_map(|e| if let Event::Journal(j) = e { Some(j.clone()) } else { None }).unwrap();
+    let (result, events) = run(&sim, &update, journal);
+    let report = result.unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(report.written, ["0:AMSS"]);
+    let logs: Vec<&str> =
+        events.iter().filter_map(|e| if let Event::Log(_, m) = e { Some(m.as_str()) } else { None }).collect();
+    assert!(logs.iter().any(|m| m.contains("already runs")), "{logs:?}");
+    assert_flash_is_package(&sim, &update);
+}
+
+#[test]
+fn a_late_dmss_ack_is_not_taken_for_the_parameter_reply() {
+    // A programmer block's ACK held back 4.5 s (the stick's answers stay in order):
+    // the upload gives up after its resends, and the job resumed at once meets the
+    // late ACKs of those resends while it waits for PARAM_RESP.
+    let update = update_for(&ZTE_MF626, 20_000);
+    let sim = Sim::new(&ZTE_MF626);
+    sim.set_faults(FaultPlan::new().with(Fault::DelayToHost { nth: 21, by: Duration::from_millis(4_500) }));
+    let (result, events) = run(&sim, &update, Journal::default());
+    let failure = result.unwrap_err();
+    assert!(matches!(failure.error, FlashError::Dmss(_)), "{failure}");
+    let journal = events
+        .iter()
+        .rev()
+        .find_map(|e| if let Event::Journal(j) = e { Some(j.clone()) } else { None })
+        .unwrap_or_default();
+    let (result, events) = run(&sim, &update, journal);
+    result.unwrap_or_else(|f| panic!("{f}"));
+    let logs: Vec<&str> =
+        events.iter().filter_map(|e| if let Event::Log(_, m) = e { Some(m.as_str()) } else { None }).collect();
+    assert!(logs.iter().any(|m| m.contains("late ACK skipped")), "{logs:?}");
+    assert_flash_is_package(&sim, &update);
+}
+
+#[test]
+fn a_garbled_model_is_asked_again_and_a_lost_qcdmg_ok_does_not_stop_the_switch() {
+    // Every answer of the AT phase in turn, garbled and then lost: a garbled +CGMM is
+    // asked again instead of refusing the package as another model's, and a lost OK to
+    // AT$QCDMG (the port speaks DIAG all the same) goes on to the 3A.
+    let update = update_for(&ZTE_MF626, 20_000);
+    for nth in 0..24 {
+        for fault in [Fault::CorruptToHost { nth }, Fault::DropToHost { nth }] {
+            let sim = Sim::new(&ZTE_MF626);
+            sim.set_faults(FaultPlan::new().with(fault.clone()));
+            let (result, _) = run(&sim, &update, Journal::default());
+            if let Err(failure) = result {
+                assert!(!matches!(failure.error, FlashError::WrongProduct(_)), "{fault:?}: {failure}");
+                assert!(!matches!(failure.stage, Stage::EnterDownload), "{fault:?}: {failure}");
+            }
+        }
     }
 }

@@ -449,3 +449,41 @@ fn dmss_reply(wire: &[u8]) -> modemflash_core::protocol::dmss::Reply {
     d.push(wire);
     modemflash_core::protocol::dmss::Reply::parse(&d.next_frame().unwrap().unwrap())
 }
+
+#[test]
+fn a_lost_3a_is_sent_again_and_the_stick_still_switches() {
+    let sim = Sim::new(&ZTE_MF626);
+    sim.set_faults(FaultPlan::new().with(Fault::DropToDevice { nth: 0 }));
+    let mut diag_port = sim.open_role(PortRole::Diag).unwrap();
+    block_on(diag::enter_download(&mut diag_port)).unwrap();
+    sim.wait(Duration::from_secs(6));
+    assert_eq!(sim.usb_id(), Some(UsbId::new(0x19d2, 0x0076)), "ZTE DMSS download device");
+}
+
+#[test]
+fn a_damaged_probe_answer_is_asked_for_again() {
+    let sim = Sim::new(&ZTE_MF626);
+    sim.set_faults(FaultPlan::new().with(Fault::CorruptToHost { nth: 0 }));
+    let mut diag_port = sim.open_role(PortRole::Diag).unwrap();
+    assert_eq!(block_on(diag::probe(&mut diag_port)).unwrap(), ProbeState::Diag);
+}
+
+#[test]
+fn a_lost_answer_to_go_open_or_close_is_not_taken_for_a_refusal() {
+    // The stick's answers: 6 DMSS (NOP, PARAM, three blocks, GO = 5), HELLO, SECURITY,
+    // TABLE, OPEN (9), one data ACK, CLOSE (11). Each lost answer makes the host resend
+    // a command its first copy carried out, which the programmer then refuses.
+    for nth in [5, 9, 11] {
+        let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&ALCATEL_X020), Link::usb_high_speed());
+        sim.set_faults(FaultPlan::new().with(Fault::DropToHost { nth }));
+        let mut dmss = DmssClient::new(sim.open_role(PortRole::Download).unwrap(), Vec::new());
+        block_on(dmss.upload(load_address(&ALCATEL_X020), &pattern(3000, 0x5A), |_| {}))
+            .unwrap_or_else(|e| panic!("answer {nth} lost: {e}"));
+        let (port, _) = dmss.into_parts();
+        let mut client = StreamingClient::new(port, Vec::new());
+        let amss = pattern(1000, 9);
+        block_on(write_all(&mut client, WriteMode::StopAndWait, &[("0:AMSS", &amss)]))
+            .unwrap_or_else(|e| panic!("answer {nth} lost: {e}"));
+        assert_eq!(sim.inspect(|d| d.flash()[&2].clone()), amss, "answer {nth} lost");
+    }
+}

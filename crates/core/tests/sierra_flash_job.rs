@@ -3,12 +3,12 @@
 //! reboot into the new version, the APN restored, and the flash compared byte for byte.
 
 use futures::executor::block_on;
-use modemflash_core::at::settings::ApnProfile;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::Event;
 use modemflash_core::flasher::{DeviceState, FlashError, Flasher, Job, Journal, NextStep, Report, Stage};
 use modemflash_core::image::{inspect, InspectOptions, Inspection};
 use modemflash_core::protocol::qdl::{ErrorCode, QdlError};
+use modemflash_core::settings::{RestoreOutcome, Setting};
 use modemflash_sim::image::cwe::{module_update, revision_for};
 use modemflash_sim::profile::{MC7455, MC8355};
 use modemflash_sim::{Fault, FaultPlan, Link, Profile, Sim, SimConnector, VirtualDongle};
@@ -63,9 +63,12 @@ fn updates_a_module_from_normal_mode_and_restores_its_apn() {
     });
     assert_eq!(report.old_version.as_deref(), Some(MC7455.revision));
     assert_eq!(report.new_version, revision_for(&MC7455, NEW_VERSION));
-    let apn = ApnProfile { cid: 1, pdp_type: "IPV4V6".into(), apn: "internet".into() };
-    assert_eq!(report.backed_up, vec![apn.clone()]);
-    assert_eq!(report.restored, vec![apn], "the update cleared the APN, the job put it back");
+    assert_eq!(report.settings.as_ref().unwrap().apns().len(), 1);
+    assert_eq!(
+        report.restore.unwrap().outcome(&Setting::ApnProfile { cid: 1 }),
+        Some(&RestoreOutcome::Restored { value: "IPV4V6 \"internet\"".into() }),
+        "the update cleared the APN, the job put it back"
+    );
     assert_eq!(report.written, ["SPKG"]);
     assert_eq!(sim.usb_id(), Some(UsbId::new(0x1199, 0x9071)), "back in normal mode");
     assert_eq!(

@@ -14,14 +14,18 @@ use std::collections::BTreeMap;
 
 use core::time::Duration;
 
+use modemflash_core::device::detect::VENDOR_SPECIFIC;
+use modemflash_core::device::mode_switch::{self, ControlRequest};
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::time::Instant;
 
 use crate::bootrom::{BootRom, Started, BOOT_ROM_ID, BOOT_ROM_PORTS};
 use crate::download::{Action, DownloadDevice, Target};
 use crate::fault::{Fault, FaultPlan};
-use crate::modem::{NormalMode, PdpContext};
-use crate::profile::Profile;
+use crate::modem::{NormalMode, PdpContext, ZteNv};
+use crate::nv::NvSettings;
+use crate::profile::{Composition, Profile};
+use crate::zero_cd::{ControlOutcome, ZeroCd};
 
 /// How long the firmware takes to answer an AT command.
 const AT_REPLY_DELAY: Duration = Duration::from_millis(2);
@@ -47,6 +51,10 @@ const DOWNLOAD_BOOT: Duration = Duration::from_secs(3);
 /// From going away to enumerating in normal mode (the firmware boots).
 const NORMAL_BOOT: Duration = Duration::from_secs(8);
 
+/// From the switch message to the modem interfaces enumerating: the firmware already
+/// runs, only the USB personality changes [inferred: usb_modeswitch waits seconds].
+const MODE_SWITCH: Duration = Duration::from_secs(2);
+
 /// The marker a synthetic firmware image carries so the virtual stick can report the
 /// version it was flashed with: `MFSIM-VERSION:<revision>` followed by a NUL byte, in
 /// any partition. Real firmware carries its version inside its own images; this is the
@@ -71,6 +79,8 @@ enum Mode {
     Download(Box<dyn DownloadDevice>),
     /// The boot ROM's emergency port (huawei-balong.md §14).
     BootRom(BootRom),
+    /// A virtual CD-ROM, waiting for its switch message (huawei-balong.md §13.3).
+    ZeroCd(ZeroCd),
     /// Not on the bus: rebooting, re-enumerating or unplugged.
     Absent,
 }
@@ -87,6 +97,9 @@ enum Transition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Boot {
     Normal,
+    /// Modem mode right after the CD-ROM switch.
+    Switched,
+    ZeroCd(ZeroCd),
     Download,
     EmergencyPort,
 }
@@ -103,8 +116,12 @@ pub struct VirtualDongle {
     download_flag: bool,
     /// The firmware the normal mode runs.
     revision: String,
-    /// Settings that survive a reboot (NV), until a firmware update clears them.
-    apns: Vec<PdpContext>,
+    /// Settings that survive a reboot (NV), until a firmware update resets them.
+    nv: NvSettings,
+    /// ZTE `AT+ZCDRUN` flags (NV, kept by firmware updates).
+    zte: ZteNv,
+    /// The composition normal mode enumerated with.
+    composition: Composition,
     /// Partitions written in download mode, by partition code.
     flash: BTreeMap<u32, Vec<u8>>,
     /// The NV area no firmware file carries: IMEI, calibration. Only an erasing boot
@@ -112,6 +129,8 @@ pub struct VirtualDongle {
     nvram: Vec<u8>,
     /// Its bootloader is broken: every power-up ends in the boot ROM until a loader runs.
     bricked: bool,
+    /// Its CD-ROM personality, when every power-up starts as a virtual CD-ROM.
+    zero_cd: Option<ZeroCd>,
     /// Whether anything was written since the last normal boot.
     flashed: bool,
     faults: FaultPlan,
@@ -125,19 +144,28 @@ impl VirtualDongle {
     /// A dongle just plugged in, in normal mode.
     pub fn new(profile: &'static Profile) -> Self {
         let revision = profile.revision.to_string();
-        let apns = NormalMode::factory_apns(profile);
+        let nv = NvSettings::factory(profile);
         VirtualDongle {
             profile,
-            mode: Mode::Normal(NormalMode::new(profile, revision.clone(), apns.clone())),
+            mode: Mode::Normal(NormalMode::new(
+                profile,
+                profile.normal_ports,
+                revision.clone(),
+                nv.clone(),
+                ZteNv::FACTORY,
+            )),
             generation: 0,
             next_urc: Instant::ZERO + URC_PERIOD,
             transition: None,
             download_flag: false,
             revision,
-            apns,
+            nv,
+            zte: ZteNv::FACTORY,
+            composition: Composition { id: profile.normal_id, ports: profile.normal_ports },
             flash: BTreeMap::new(),
             nvram: factory_nvram(profile),
             bricked: false,
+            zero_cd: None,
             flashed: false,
             faults: FaultPlan::new(),
             download_bytes: 0,
@@ -164,6 +192,17 @@ impl VirtualDongle {
         d
     }
 
+    /// A dongle that starts as a virtual CD-ROM at every power-up, with the CD-ROM id and
+    /// switch message of the row that leads to its modem id (huawei-balong.md §13.3);
+    /// `None` when the switch table knows no such row.
+    pub fn in_zero_cd(profile: &'static Profile) -> Option<Self> {
+        let cd = ZeroCd::new(mode_switch::leading_to(profile.normal_id)?);
+        let mut d = VirtualDongle::new(profile);
+        d.zero_cd = Some(cd);
+        d.mode = Mode::ZeroCd(cd);
+        Some(d)
+    }
+
     /// Plans faults for this session.
     pub fn set_faults(&mut self, faults: FaultPlan) {
         self.faults = faults;
@@ -187,9 +226,10 @@ impl VirtualDongle {
     /// The USB id it shows now (`None` while off the bus).
     pub fn usb_id(&self) -> Option<UsbId> {
         match self.mode {
-            Mode::Normal(_) => Some(self.profile.normal_id),
+            Mode::Normal(_) => Some(self.composition.id),
             Mode::Download(_) => Some(self.profile.download_id),
             Mode::BootRom(_) => Some(BOOT_ROM_ID),
+            Mode::ZeroCd(cd) => Some(cd.usb_id()),
             Mode::Absent => None,
         }
     }
@@ -197,17 +237,52 @@ impl VirtualDongle {
     /// Its serial interfaces now, by interface number.
     pub fn ports(&self) -> &'static [(u8, PortRole)] {
         match self.mode {
-            Mode::Normal(_) => self.profile.normal_ports,
+            Mode::Normal(_) => self.composition.ports,
             Mode::Download(_) => self.profile.download_ports,
             Mode::BootRom(_) => BOOT_ROM_PORTS,
-            Mode::Absent => &[],
+            Mode::ZeroCd(_) | Mode::Absent => &[],
         }
+    }
+
+    /// Its USB interfaces now, `(number, class)`: the Mass Storage interface in CD-ROM
+    /// mode, vendor-specific serial interfaces otherwise.
+    pub fn interfaces(&self) -> Vec<(u8, u8)> {
+        match self.mode {
+            Mode::ZeroCd(_) => crate::zero_cd::INTERFACES.to_vec(),
+            _ => self.ports().iter().map(|&(i, _)| (i, VENDOR_SPECIFIC)).collect(),
+        }
+    }
+
+    /// A control request to the device at `now`. Only a CD-ROM personality's switch
+    /// request is understood (it then leaves the bus and comes back in modem mode); the
+    /// model answers no other request, so every other one stalls.
+    pub fn control(&mut self, request: ControlRequest, now: Instant) -> ControlOutcome {
+        let Mode::ZeroCd(cd) = self.mode else { return ControlOutcome::Stall };
+        let outcome = cd.control(request);
+        if outcome == ControlOutcome::Ack {
+            self.switch_to_modem(now);
+        }
+        outcome
+    }
+
+    /// Leaves CD-ROM mode: off the bus now, back with the modem interfaces soon.
+    fn switch_to_modem(&mut self, now: Instant) {
+        self.leave_bus();
+        self.transition = Some((now + MODE_SWITCH, Transition::Enumerate(Boot::Switched)));
     }
 
     /// Moves on every time the dongle leaves the bus; a port opened on an older
     /// generation is gone.
     pub fn generation(&self) -> u32 {
         self.generation
+    }
+
+    /// ZTE `AT+ZCDRUN` flags as stored now.
+    pub fn zte(&self) -> ZteNv {
+        match &self.mode {
+            Mode::Normal(m) => m.zte(),
+            _ => self.zte,
+        }
     }
 
     /// The firmware version normal mode reports.
@@ -217,9 +292,14 @@ impl VirtualDongle {
 
     /// The APN profiles stored now.
     pub fn apns(&self) -> &[PdpContext] {
+        &self.nv().apns
+    }
+
+    /// Every setting stored now (APN profiles, network preferences, PIN check).
+    pub fn nv(&self) -> &NvSettings {
         match &self.mode {
-            Mode::Normal(m) => m.apns(),
-            _ => &self.apns,
+            Mode::Normal(m) => m.nv(),
+            _ => &self.nv,
         }
     }
 
@@ -251,16 +331,22 @@ impl VirtualDongle {
 
     /// Plugs the dongle in at `now`: it enumerates in the mode its flags lead to.
     pub fn replug(&mut self, now: Instant) {
-        let boot = match (self.bricked, self.download_flag) {
-            (true, _) => Boot::EmergencyPort,
-            (false, true) => Boot::Download,
-            (false, false) => Boot::Normal,
+        let boot = match (self.bricked, self.download_flag, self.zero_cd) {
+            (true, _, _) => Boot::EmergencyPort,
+            (false, true, _) => Boot::Download,
+            (false, false, Some(cd)) => Boot::ZeroCd(cd),
+            (false, false, None) => Boot::Normal,
         };
         self.transition = Some((now + boot_time(boot), Transition::Enumerate(boot)));
     }
 
     /// Bytes that reached the device on `iface` at `now`.
     pub fn handle_input(&mut self, iface: u8, bytes: &[u8], now: Instant) -> Vec<Emission> {
+        if let Mode::ZeroCd(cd) = self.mode {
+            let Some(status) = cd.bulk_out(iface, bytes) else { return Vec::new() };
+            self.switch_to_modem(now);
+            return vec![Emission { iface, bytes: status, delay: Duration::ZERO }];
+        }
         if !self.ports().iter().any(|(i, _)| *i == iface) {
             return Vec::new();
         }
@@ -275,7 +361,7 @@ impl VirtualDongle {
                 out.extend(received.replies.into_iter().map(|bytes| Emission { iface, bytes, delay: AT_REPLY_DELAY }));
                 if received.enter_download {
                     self.download_flag = true;
-                    self.apns = m.apns().to_vec();
+                    self.nv = m.nv().clone();
                     self.transition = Some((now + GODLOAD_SHUTDOWN, Transition::ShutDown { then: Boot::Download }));
                 }
                 out
@@ -328,7 +414,7 @@ impl VirtualDongle {
                         // flash_eraseall: every partition, and the NV area with them.
                         self.flash.clear();
                         self.nvram.fill(0xFF);
-                        self.apns.clear();
+                        self.nv.reset_by_update(self.profile);
                     }
                     // The loader brings up download mode through an A-core restart.
                     self.bricked = false;
@@ -337,7 +423,7 @@ impl VirtualDongle {
                 }
                 out
             }
-            Mode::Absent => Vec::new(),
+            Mode::ZeroCd(_) | Mode::Absent => Vec::new(),
         }
     }
 
@@ -376,7 +462,8 @@ impl VirtualDongle {
 
     fn leave_bus(&mut self) {
         if let Mode::Normal(m) = &self.mode {
-            self.apns = m.apns().to_vec();
+            self.nv = m.nv().clone();
+            self.zte = m.zte();
         }
         if self.present() {
             self.generation += 1;
@@ -388,16 +475,22 @@ impl VirtualDongle {
         self.mode = match boot {
             Boot::Download => Mode::Download(self.profile.download_device()),
             Boot::EmergencyPort => Mode::BootRom(BootRom::new()),
-            Boot::Normal => {
+            Boot::ZeroCd(cd) => Mode::ZeroCd(cd),
+            Boot::Normal | Boot::Switched => {
                 if std::mem::take(&mut self.flashed) {
                     if let Some(v) = self.flashed_version() {
                         self.revision = v;
                     }
-                    // A firmware update resets the NV settings to the factory's empty set.
-                    self.apns.clear();
+                    // A firmware update resets the NV settings (nv.rs).
+                    self.nv.reset_by_update(self.profile);
                 }
                 self.next_urc = now + URC_PERIOD;
-                Mode::Normal(NormalMode::new(self.profile, self.revision.clone(), self.apns.clone()))
+                self.composition = match self.profile.zcdrun {
+                    Some(download) if self.zte.download_composition => download,
+                    _ => Composition { id: self.profile.normal_id, ports: self.profile.normal_ports },
+                };
+                let ports = self.composition.ports;
+                Mode::Normal(NormalMode::new(self.profile, ports, self.revision.clone(), self.nv.clone(), self.zte))
             }
         };
     }
@@ -415,7 +508,8 @@ impl VirtualDongle {
 
 fn boot_time(boot: Boot) -> Duration {
     match boot {
-        Boot::Normal => NORMAL_BOOT,
+        Boot::Normal | Boot::ZeroCd(_) => NORMAL_BOOT,
+        Boot::Switched => MODE_SWITCH,
         Boot::Download | Boot::EmergencyPort => DOWNLOAD_BOOT,
     }
 }

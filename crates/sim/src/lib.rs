@@ -21,10 +21,12 @@ pub mod image;
 pub mod link;
 pub mod matrix;
 pub mod modem;
+pub mod nv;
 pub mod port;
 pub mod profile;
 pub mod qdl;
 pub mod qualcomm;
+pub mod zero_cd;
 
 pub use connector::SimConnector;
 pub use dongle::VirtualDongle;

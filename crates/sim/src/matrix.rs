@@ -24,16 +24,20 @@ use futures::executor::block_on;
 use modemflash_core::device::PortRole;
 use modemflash_core::event::{Event, Observer};
 use modemflash_core::flasher::{DeviceState, Failure, Flasher, Job, Journal, NextStep, Stage};
-use modemflash_core::image::{inspect, InspectOptions, Inspection};
+use modemflash_core::image::Inspection;
 use modemflash_core::protocol::balong::BLOCK_SIZE;
 
 use crate::connector::SimConnector;
 use crate::fault::{Fault, FaultPlan};
 use crate::image::expected::expected_flash;
+use crate::image::inspected::inspected;
+use crate::image::qualcomm::stick_package;
 use crate::image::update::{default_version, stick_update, update_file};
 use crate::link::Link;
 use crate::port::{Sim, Traffic};
-use crate::profile::{Profile, E3372H, E3372H_SIGNED, MC7455};
+use crate::profile::{
+    BootLoader, Profile, ALCATEL_X020, E3372H, E3372H_SIGNED, HUAWEI_E1550, MC7455, NOVATEL_MC950D, ZTE_MF626,
+};
 
 /// One protocol family in the matrix: the stick it runs against and the update it
 /// writes.
@@ -47,6 +51,13 @@ pub struct Family {
     pub update: fn(&'static Profile) -> Vec<u8>,
     /// The download protocol's data block size, for planned NAKs.
     pub block_size: u64,
+    /// Whether its download mode notices a corrupted transfer from the host (a frame
+    /// check it verifies). A Qualcomm streaming programmer over USB does not: it
+    /// strips the CRC unchecked and writes what came (specs/qualcomm-dload.md §1.4,
+    /// §7.3), trusting USB's own packet CRC, under which the host controller resends a
+    /// damaged packet or, failing that, loses the transfer. For such a family a
+    /// corruption toward the stick is planned as what USB makes of it: a lost transfer.
+    pub checks_frames: bool,
 }
 
 /// The version every matrix update installs.
@@ -64,16 +75,72 @@ fn one_file_update(profile: &'static Profile) -> Vec<u8> {
     update_file(profile, default_version(profile), UPDATE_SIZE)
 }
 
+/// A Qualcomm package, zipped as people download it (docs/qualcomm-package.md).
+fn qualcomm_package(profile: &'static Profile) -> Vec<u8> {
+    stick_package(profile, NEW_VERSION, UPDATE_SIZE).zip()
+}
+
+/// The block a Qualcomm stick's programmer takes unframed.
+const fn unframed_block(profile: &Profile) -> u64 {
+    match profile.boot_loader {
+        BootLoader::Qualcomm(boot) => boot.unframed_max as u64,
+        _ => 0,
+    }
+}
+
 /// Every family the matrix covers (the signed Balong stick adds `^SIGNVER` to the
-/// handshake and a signature to the update).
+/// handshake and a signature to the update). The Qualcomm sticks' block sizes are
+/// their programmers' unframed maximum (the virtual link keeps transfers whole, so
+/// the flasher writes unframed, specs/qualcomm-dload.md §4.7).
 pub const FAMILIES: &[Family] = &[
-    Family { name: "balong", profile: &E3372H, update: balong_update, block_size: BLOCK_SIZE as u64 },
-    Family { name: "balong-signed", profile: &E3372H_SIGNED, update: balong_update, block_size: BLOCK_SIZE as u64 },
+    Family {
+        name: "balong",
+        profile: &E3372H,
+        update: balong_update,
+        block_size: BLOCK_SIZE as u64,
+        checks_frames: true,
+    },
+    Family {
+        name: "balong-signed",
+        profile: &E3372H_SIGNED,
+        update: balong_update,
+        block_size: BLOCK_SIZE as u64,
+        checks_frames: true,
+    },
     Family {
         name: "sierra-qdl",
         profile: &MC7455,
         update: one_file_update,
         block_size: modemflash_core::protocol::qdl::CHUNK_SIZE as u64,
+        checks_frames: true,
+    },
+    Family {
+        name: "qualcomm-zte",
+        profile: &ZTE_MF626,
+        update: qualcomm_package,
+        block_size: unframed_block(&ZTE_MF626),
+        checks_frames: false,
+    },
+    Family {
+        name: "qualcomm-alcatel",
+        profile: &ALCATEL_X020,
+        update: qualcomm_package,
+        block_size: unframed_block(&ALCATEL_X020),
+        checks_frames: false,
+    },
+    Family {
+        name: "qualcomm-novatel",
+        profile: &NOVATEL_MC950D,
+        update: qualcomm_package,
+        block_size: unframed_block(&NOVATEL_MC950D),
+        checks_frames: false,
+    },
+    Family {
+        name: "qualcomm-huawei",
+        profile: &HUAWEI_E1550,
+        update: qualcomm_package,
+        block_size: unframed_block(&HUAWEI_E1550),
+        checks_frames: false,
     },
 ];
 
@@ -180,8 +247,7 @@ struct Prepared {
 
 impl Prepared {
     fn new(family: Family) -> Result<Prepared, String> {
-        let file = (family.update)(family.profile);
-        let inspection = block_on(inspect(&mut file.as_slice(), &InspectOptions::default()))
+        let (inspection, file) = inspected((family.update)(family.profile))
             .map_err(|e| format!("{}: the matrix update could not be read: {e}", family.name))?;
         if !inspection.report.passed() {
             return Err(format!("{}: the matrix update does not pass verification", family.name));
@@ -209,7 +275,8 @@ impl Prepared {
         for _ in 0..rng.usize(1..=4) {
             let fault = match rng.u8(0..8) {
                 0 => Fault::DropToDevice { nth: rng.u64(0..t.host_transfers) },
-                1 => Fault::CorruptToDevice { nth: rng.u64(0..t.host_transfers) },
+                1 if self.family.checks_frames => Fault::CorruptToDevice { nth: rng.u64(0..t.host_transfers) },
+                1 => Fault::DropToDevice { nth: rng.u64(0..t.host_transfers) },
                 2 => Fault::DropToHost { nth: rng.u64(0..t.device_bursts) },
                 3 => Fault::CorruptToHost { nth: rng.u64(0..t.device_bursts) },
                 4 => Fault::DelayToHost {

@@ -16,20 +16,26 @@ use std::collections::BTreeMap;
 use modemflash_core::device::PortRole;
 
 use crate::diag::DiagPort;
+pub use crate::nv::PdpContext;
+use crate::nv::{NetworkPrefs, NvSettings};
 use crate::profile::{BootLoader, Profile, UnknownCommand};
 
 /// The longest command line the firmware buffers; longer lines are dropped unanswered.
 const MAX_COMMAND_LINE: usize = 512;
 
-/// One PDP context (`+CGDCONT`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PdpContext {
-    /// Context id.
-    pub cid: u8,
-    /// `IP`, `IPV6`, `IPV4V6` or `PPP`.
-    pub pdp_type: String,
-    /// Access point name.
-    pub apn: String,
+/// ZTE's `AT+ZCDRUN` settings, kept in NV across restarts (specs/qualcomm-dload.md
+/// §5.1): the firmware keeps them as flag files (AUTORUN.FLG, NODOWNLOAD.FLG).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZteNv {
+    /// The CD-ROM's autorun (`=8` off, `=9` on).
+    pub autorun: bool,
+    /// The download composition 19d2:0016 from the next power-up on (`=E` on, `=F` off).
+    pub download_composition: bool,
+}
+
+impl ZteNv {
+    /// As the stick leaves the factory: autorun on, the normal composition.
+    pub const FACTORY: ZteNv = ZteNv { autorun: true, download_composition: false };
 }
 
 /// What the firmware sends back for some received bytes.
@@ -70,35 +76,42 @@ pub struct NormalMode {
     profile: &'static Profile,
     revision: String,
     channels: BTreeMap<u8, Channel>,
-    apns: Vec<PdpContext>,
+    nv: NvSettings,
     urcs_enabled: bool,
     replies: u32,
     rssi: u8,
+    zte: ZteNv,
 }
 
 impl NormalMode {
     /// Fresh from power-on: echo on, `+CMEE=0`, URCs on, running firmware `revision`
-    /// with the APN profiles stored in `apns`.
-    pub fn new(profile: &'static Profile, revision: String, apns: Vec<PdpContext>) -> Self {
-        let channels = profile
-            .normal_ports
+    /// with the settings stored in `nv` and the ZTE settings `zte`, on the serial
+    /// interfaces `ports` of the composition it enumerated with.
+    pub fn new(
+        profile: &'static Profile,
+        ports: &'static [(u8, PortRole)],
+        revision: String,
+        nv: NvSettings,
+        zte: ZteNv,
+    ) -> Self {
+        let channels = ports
             .iter()
             .map(|&(iface, role)| {
                 let diag = (role == PortRole::Diag && profile.is_qualcomm()).then(DiagPort::default);
                 (iface, Channel { role, line: Vec::new(), overflow: false, echo: true, cmee: 0, diag })
             })
             .collect();
-        NormalMode { profile, revision, channels, apns, urcs_enabled: true, replies: 0, rssi: 17 }
+        NormalMode { profile, revision, channels, nv, urcs_enabled: true, replies: 0, rssi: 17, zte }
     }
 
-    /// The APN profiles a stick of `profile` ships with.
-    pub fn factory_apns(profile: &Profile) -> Vec<PdpContext> {
-        profile.apns.iter().map(|&(cid, t, apn)| PdpContext { cid, pdp_type: t.into(), apn: apn.into() }).collect()
+    /// The ZTE settings as stored.
+    pub fn zte(&self) -> ZteNv {
+        self.zte
     }
 
-    /// The APN profiles as stored.
-    pub fn apns(&self) -> &[PdpContext] {
-        &self.apns
+    /// The settings as stored.
+    pub fn nv(&self) -> &NvSettings {
+        &self.nv
     }
 
     /// Bytes received on `iface`; returns the echo and the reply bursts, in order.
@@ -300,8 +313,8 @@ impl NormalMode {
                 format!("product name:{}", p.model),
                 "dload type:0".into(),
             ]),
-            "^SYSCFGEX?" => ok(&["^SYSCFGEX: \"00\",3FFFFFFF,1,2,7FFFFFFFFFFFFFFF".into()]),
             "+CGDCONT?" => ok(&self
+                .nv
                 .apns
                 .iter()
                 .map(|c| format!("+CGDCONT: {},\"{}\",\"{}\",\"0.0.0.0\",0,0", c.cid, c.pdp_type, c.apn))
@@ -331,11 +344,67 @@ impl NormalMode {
                 _ => Outcome::Cme(50),
             };
         }
+        if let Some(v) = cmd.strip_prefix("+ZCDRUN=").filter(|_| self.profile.zcdrun.is_some()) {
+            return self.zcdrun(v);
+        }
+        if let Some(outcome) = self.network_mode(cmd) {
+            return outcome;
+        }
+        if let Some(args) = cmd.strip_prefix("+CLCK=") {
+            // The SIM answers, not the firmware: without a card there is nothing to ask.
+            if self.profile.imsi.is_none() {
+                return Outcome::Cme(10);
+            }
+            return match self.nv.sim_lock(args) {
+                Ok(line) => Outcome::Ok(line.into_iter().collect()),
+                Err(code) => Outcome::Cme(code),
+            };
+        }
         if cmd.starts_with("+CGDCONT=") && !cmd.ends_with('?') {
             // Keep the APN's case: parse the original text, not the upper-cased one.
             return self.set_context(&original["+CGDCONT=".len()..]);
         }
         self.unknown()
+    }
+
+    /// ZTE `AT+ZCDRUN=<op>` (specs/qualcomm-dload.md §5.1): `8`/`9` turn the CD-ROM's
+    /// autorun off/on, `4` reports it; `E`/`F` select the download composition or the
+    /// normal one from the next power-up on (a replug: nothing changes now), `G` reports
+    /// which. The spec gives no reply text; these lines follow the "… result(0:FAIL
+    /// 1:SUCCESS):1" wording of published captures [inferred].
+    fn zcdrun(&mut self, op: &str) -> Outcome {
+        let line = match op {
+            "8" | "9" => {
+                self.zte.autorun = op == "9";
+                let verb = if self.zte.autorun { "Open" } else { "Close" };
+                format!("{verb} autorun state result(0:FAIL 1:SUCCESS):1")
+            }
+            "4" => format!("Autorun state result(0:DISABLE 1:ENABLE):{}", u8::from(self.zte.autorun)),
+            "E" | "F" => {
+                self.zte.download_composition = op == "E";
+                let verb = if self.zte.download_composition { "Enter" } else { "Quit" };
+                format!("{verb} download mode result(0:FAIL 1:SUCCESS):1")
+            }
+            "G" => format!("Download mode state result(0:NO 1:YES):{}", u8::from(self.zte.download_composition)),
+            _ => return Outcome::Error,
+        };
+        Outcome::Ok(vec![line])
+    }
+
+    /// The network-preference command this firmware has (`^SYSCFGEX`, `^SYSCFG` or
+    /// `+ZSNT`): read, test and set; `None` for any other command.
+    fn network_mode(&mut self, cmd: &str) -> Option<Outcome> {
+        let prefs: &mut NetworkPrefs = self.nv.network.as_mut()?;
+        let rest = cmd.strip_prefix(prefs.name())?;
+        Some(match rest {
+            "?" => Outcome::Ok(vec![prefs.reply()]),
+            "=?" => Outcome::Ok(vec![prefs.ranges()]),
+            _ => match rest.strip_prefix('=').map(|args| prefs.set(args)) {
+                Some(Ok(())) => Outcome::Ok(Vec::new()),
+                Some(Err(code)) => Outcome::Cme(code),
+                None => return None,
+            },
+        })
     }
 
     /// The reply to a command this firmware does not know (at-commands.md §1.1).
@@ -355,7 +424,7 @@ impl NormalMode {
         if !(1..=11).contains(&cid) {
             return Outcome::Cme(50);
         }
-        self.apns.retain(|c| c.cid != cid);
+        self.nv.apns.retain(|c| c.cid != cid);
         if fields.len() == 1 {
             return Outcome::Ok(Vec::new());
         }
@@ -364,8 +433,8 @@ impl NormalMode {
             return Outcome::Cme(50);
         }
         let apn = fields.get(2).cloned().unwrap_or_default();
-        self.apns.push(PdpContext { cid, pdp_type, apn });
-        self.apns.sort_by_key(|c| c.cid);
+        self.nv.apns.push(PdpContext { cid, pdp_type, apn });
+        self.nv.apns.sort_by_key(|c| c.cid);
         Outcome::Ok(Vec::new())
     }
 }

@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use core::time::Duration;
 
+use modemflash_core::device::mode_switch::ControlRequest;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::port::{Port, PortError};
 use modemflash_core::time::Instant;
@@ -20,6 +21,7 @@ use crate::dongle::{Emission, VirtualDongle};
 use crate::fault::{corrupt, Fault, FaultPlan};
 use crate::link::Link;
 use crate::profile::Profile;
+use crate::zero_cd::ControlOutcome;
 
 /// Bytes on their way to the host, readable from `at`.
 #[derive(Debug)]
@@ -279,6 +281,13 @@ impl Sim {
     /// Looks at the dongle (its flash, its settings) without driving it.
     pub fn inspect<R>(&self, f: impl FnOnce(&VirtualDongle) -> R) -> R {
         f(&self.world.borrow().dongle)
+    }
+
+    /// A control request to the device now (endpoint 0 needs no opened interface).
+    pub fn control(&self, request: ControlRequest) -> ControlOutcome {
+        let mut w = self.world.borrow_mut();
+        let now = w.now;
+        w.dongle.control(request, now)
     }
 
     /// Real-time driving (the CLI's `sim --pty`): hands host bytes to `iface` now.

@@ -51,6 +51,21 @@ pub struct QualcommBoot {
     pub unframed_max: u32,
 }
 
+/// A USB composition: the id a stick enumerates with and its serial interfaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Composition {
+    /// The USB id.
+    pub id: UsbId,
+    /// Serial interfaces by interface number.
+    pub ports: &'static [(u8, PortRole)],
+}
+
+/// ZTE's download composition 19d2:0016, "DIAG + AT, no CD" (specs/qualcomm-dload.md
+/// §5.1, §6). The interface numbers are not in the spec: DIAG first, then AT
+/// [inferred].
+pub const ZTE_DOWNLOAD_COMPOSITION: Composition =
+    Composition { id: UsbId::new(0x19d2, 0x0016), ports: &[(0, PortRole::Diag), (1, PortRole::Pcui)] };
+
 /// Whether download mode checks firmware signatures (specs/huawei-balong.md §11.4, §15).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signing {
@@ -61,6 +76,19 @@ pub enum Signing {
         /// The key hash the stick trusts.
         key_hash: &'static str,
     },
+}
+
+/// Which command holds the network mode and band preferences (specs/at-commands.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkModeCommand {
+    /// Huawei LTE sticks: `^SYSCFGEX`.
+    SysCfgEx,
+    /// Huawei 3G sticks: `^SYSCFG` only; `AT^SYSCFGEX=?` is an unknown command.
+    SysCfg,
+    /// ZTE: `+ZSNT`.
+    Zsnt,
+    /// None the spec knows (Sierra, Alcatel).
+    None,
 }
 
 /// Everything that makes one virtual dongle different from another.
@@ -109,8 +137,14 @@ pub struct Profile {
     pub signing: Signing,
     /// APN profiles the stick ships with: `(cid, PDP type, APN)`.
     pub apns: &'static [(u8, &'static str, &'static str)],
+    /// Its network-preference command.
+    pub network_mode: NetworkModeCommand,
     /// Reply to unknown commands.
     pub unknown_command: UnknownCommand,
+    /// ZTE `AT+ZCDRUN` (specs/qualcomm-dload.md §5.1, at-commands.md §6.2): the
+    /// composition `=E` selects from the next power-up on, until `=F`; `None` where the
+    /// firmware does not know the command.
+    pub zcdrun: Option<Composition>,
 }
 
 /// Huawei E3372h-153 with stick (modem/NDIS) firmware: the most common Balong V7R22 stick.
@@ -135,7 +169,27 @@ pub const E3372H: Profile = Profile {
     dload_id: "CL2E3372HM",
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
+    network_mode: NetworkModeCommand::SysCfgEx,
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
+};
+
+/// Huawei E3131 with stick firmware: a Balong V7R1 HSPA+ stick, older firmware. It has no
+/// LTE, so no `^SYSCFGEX` (its network preferences are `^SYSCFG`), and it answers unknown
+/// commands with `COMMAND NOT SUPPORT` (specs/at-commands.md §1.1, §6.1).
+pub const E3131: Profile = Profile {
+    name: "e3131",
+    description: "Huawei E3131, stick firmware (Balong V7R1, HSPA+): ^SYSCFG without ^SYSCFGEX, older AT replies",
+    model: "E3131",
+    revision: "21.158.13.00.209",
+    imei: "861000000234565",
+    hardware: "CH1E3131SM Ver.A",
+    dashboard: "UTPS21.005.11.10.209_MAC21.005.11.08.209",
+    build_date: "Mar 27 2013, 16:41:58",
+    dload_id: "CH1E3131SM",
+    network_mode: NetworkModeCommand::SysCfg,
+    unknown_command: UnknownCommand::CommandNotSupport,
+    ..E3372H
 };
 
 /// The public-key hash the signed virtual stick trusts (synthetic, not a Huawei key).
@@ -173,7 +227,9 @@ pub const MC7455: Profile = Profile {
     dload_id: "",
     signing: Signing::None,
     apns: &[(1, "IPV4V6", "internet")],
+    network_mode: NetworkModeCommand::None,
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
 };
 
 /// An older, Gobi-2000-class Sierra module that speaks only QDL version 5 (§9 step 4),
@@ -220,7 +276,9 @@ pub const ZTE_MF626: Profile = Profile {
     dload_id: "",
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
+    network_mode: NetworkModeCommand::Zsnt,
     unknown_command: UnknownCommand::Error,
+    zcdrun: Some(ZTE_DOWNLOAD_COMPOSITION),
 };
 
 /// Alcatel X020-like HSPA stick (Longcheer firmware, 1c9e:6061, specs/qualcomm-dload.md
@@ -254,11 +312,92 @@ pub const ALCATEL_X020: Profile = Profile {
     dload_id: "",
     signing: Signing::None,
     apns: &[(1, "IP", "internet")],
+    network_mode: NetworkModeCommand::None,
     unknown_command: UnknownCommand::Error,
+    zcdrun: None,
+};
+
+/// Novatel HSPA stick (Qualcomm MSM, specs/qualcomm-dload.md §5.3): normal id 1410:4400
+/// (one of the ids usb_modeswitch switches 1410:5010 to), AT on the modem port and a DM
+/// port. The spec only presumes the DMSS + streaming path for these sticks; the port
+/// layout, the programmer's chipset and the generic Qualcomm download id are
+/// [inferred].
+pub const NOVATEL_MC950D: Profile = Profile {
+    name: "novatel-mc950d",
+    description:
+        "Novatel MC950D-like HSPA stick (Qualcomm): AT on the modem port, DM port, DMSS download, streaming programmer",
+    manufacturer: "Novatel Wireless Incorporated",
+    model: "MC950D",
+    revision: "Q6085BDRAGONFLY_V108 [2008-06-05 13:47:00]",
+    imei: "012345678901237",
+    imsi: Some("001010123456789"),
+    hardware: "1.0",
+    dashboard: "",
+    build_date: "Jun 05 2008, 13:47:00",
+    normal_id: UsbId::new(0x1410, 0x4400),
+    normal_ports: &[(0, PortRole::Pcui), (1, PortRole::Diag)],
+    download_id: UsbId::new(0x05c6, 0x9008),
+    ..ALCATEL_X020
+};
+
+/// Huawei E1550, a Qualcomm-era stick with firmware 11.x (specs/qualcomm-dload.md §5.4):
+/// not Balong, so no `^GODLOAD`; `AT$QCDMG` then DIAG `3A` into DMSS. Normal id 12d1:1001
+/// (a usb_modeswitch target of 12d1:1446, huawei-balong.md §13.3); older Huawei firmware
+/// answers unknown commands `COMMAND NOT SUPPORT` (at-commands.md §1.1). Port layout and
+/// the download id (the generic Qualcomm one) are [inferred].
+pub const HUAWEI_E1550: Profile = Profile {
+    name: "huawei-e1550",
+    description: "Huawei E1550 (Qualcomm era, firmware 11.x): AT + DIAG port, AT$QCDMG + 3A into DMSS download",
+    manufacturer: "huawei",
+    model: "E1550",
+    revision: "11.608.13.02.00",
+    imei: "353000000123450",
+    imsi: Some("001010123456789"),
+    hardware: "CD1E1550M",
+    dashboard: "",
+    build_date: "Sep 21 2009, 16:02:11",
+    normal_id: UsbId::new(0x12d1, 0x1001),
+    normal_ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
+    boot_loader: BootLoader::Qualcomm(QualcommBoot {
+        load_address: 0x0010_0000,
+        ram_size: 0x0010_0000,
+        flash_id: "NAND 64MiB",
+        window: 100,
+        unframed_max: 4096,
+    }),
+    download_id: UsbId::new(0x05c6, 0x9008),
+    network_mode: NetworkModeCommand::SysCfg,
+    unknown_command: UnknownCommand::CommandNotSupport,
+    ..ALCATEL_X020
+};
+
+/// Huawei E220 (Qualcomm MSM6280, firmware 11.x): a HuaweiMode stick that starts as a
+/// virtual CD-ROM at 12d1:1003 and keeps that id in modem mode (huawei-balong.md §13.3),
+/// for `sim --start-in zero-cd`. Its ports follow ModemManager's rule that interface 0
+/// is the modem port, the PCUI next [inferred]; its download mode is the generic Qualcomm
+/// one (qualcomm-dload.md §5.4) at the generic id [inferred: no public E220 download id].
+pub const E220: Profile = Profile {
+    name: "e220",
+    description: "Huawei E220 (Qualcomm MSM6280): starts as a CD-ROM that HuaweiMode (SET_FEATURE) switches",
+    manufacturer: "huawei",
+    model: "E220",
+    revision: "11.117.10.02.00",
+    imei: "353000000123458",
+    imsi: Some("001010123456789"),
+    hardware: "CD1E220M",
+    dashboard: "",
+    build_date: "Jan 24 2008, 10:04:13",
+    normal_id: UsbId::new(0x12d1, 0x1003),
+    normal_ports: &[(0, PortRole::Modem), (1, PortRole::Pcui)],
+    download_id: UsbId::new(0x05c6, 0x9008),
+    network_mode: NetworkModeCommand::SysCfg,
+    zcdrun: None,
+    ..ZTE_MF626
 };
 
 /// Every profile, for `sim --help` and the page's virtual modem.
-pub const PROFILES: &[Profile] = &[E3372H, E3372H_SIGNED, MC7455, MC8355, ZTE_MF626, ALCATEL_X020];
+pub const PROFILES: &[Profile] =
+    &[E3372H, E3372H_SIGNED, E3131, MC7455, MC8355, ZTE_MF626, ALCATEL_X020, NOVATEL_MC950D, HUAWEI_E1550, E220];
 
 /// Sierra QDL boot-and-hold accepting the profile's Hello versions.
 fn qdl_device(p: &'static Profile) -> Box<dyn DownloadDevice> {
@@ -291,6 +430,12 @@ impl Profile {
     /// `AT$QCDMG` (specs/qualcomm-dload.md §2.1).
     pub fn is_qualcomm(&self) -> bool {
         matches!(self.boot_loader, BootLoader::Qualcomm(_))
+    }
+
+    /// Whether it is a Huawei Balong stick, whose boot ROM takes a usbloader
+    /// (specs/huawei-balong.md §14).
+    pub fn is_balong(&self) -> bool {
+        matches!(self.boot_loader, BootLoader::Balong)
     }
 
     /// The interface number that plays `role` in normal mode.

@@ -4,7 +4,7 @@
 
 use modemflash_sim::matrix::{self, FAMILIES};
 
-const RUNS: u64 = 200;
+const RUNS: u64 = 300;
 const SEED: u64 = 0x6d66_2d37;
 
 #[test]

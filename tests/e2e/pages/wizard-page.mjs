@@ -1,6 +1,7 @@
 // Page object for the wizard: what a person sees and clicks, by role and test id.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ARTIFACTS, openBrowser } from '../support/browser.mjs';
 import { expectAccessible } from '../support/axe.mjs';
 
@@ -30,6 +31,41 @@ export class WizardPage {
     this.done = frame.getByTestId('done');
     this.stopped = frame.getByTestId('stopped');
     this.language = frame.getByTestId('language');
+    this.connectUsbButton = frame.getByTestId('connect-usb');
+    this.usbReason = frame.getByTestId('usb-reason');
+    this.usbFallback = frame.getByTestId('usb-fallback');
+    this.cdRom = frame.getByTestId('cd-rom');
+    this.switchMode = frame.getByTestId('switch-mode');
+    this.switchStatus = frame.getByTestId('switch-status');
+    this.failed = frame.getByTestId('failed');
+    this.inDownloadMode = frame.getByTestId('in-download-mode');
+    this.preflight = frame.getByTestId('preflight');
+    this.runChecks = frame.getByTestId('recheck');
+    this.recovery = frame.getByTestId('recovery');
+    this.loaderInput = frame.getByTestId('loader-input');
+    this.confirmErase = frame.getByTestId('confirm-erase');
+    this.loadLoader = frame.getByTestId('load-loader');
+    this.log = frame.getByTestId('log');
+  }
+
+  /** One line of the pre-flight checklist, by its `data-check` (`port-free`, `battery` …). */
+  check(code) {
+    return this.preflight.locator(`li[data-check="${code}"]`);
+  }
+
+  /** A check's status word and its detail, once its status is `status`. */
+  async checkResult(code, status) {
+    const item = this.check(code);
+    await this.preflight.locator(`li[data-check="${code}"][data-status="${status}"]`).waitFor();
+    return { status: await item.locator('.check-status').textContent(), text: await item.textContent() };
+  }
+
+  /** Presses the "Download debug bundle" button inside `scope`; resolves to the parsed file. */
+  async downloadDebugBundle(scope) {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), scope.getByTestId('debug-bundle').click()]);
+    assert.equal(download.suggestedFilename(), 'modemflash-debug-bundle.json');
+    const text = await readFile(await download.path(), 'utf8');
+    return { text, bundle: JSON.parse(text) };
   }
 
   /** Chooses a firmware file from disk and waits for its verdict. */
@@ -56,6 +92,11 @@ export class WizardPage {
   /** What the fake Web Serial recorded: requestPort filters, opens, writes, closes. */
   serialLog() {
     return this.page.evaluate(() => window.__mfLog);
+  }
+
+  /** What the fake WebUSB recorded: requestDevice filters, claims, transfers, control requests. */
+  usbLog() {
+    return this.page.evaluate(() => window.__mfUsbLog);
   }
 }
 

@@ -4,6 +4,10 @@
 //   page → test: window.__mfSimWrite(interface, hex)     (page.exposeBinding)
 //   test → page: window.__mfDeliver(interface, hex)
 //                window.__mfReenumerate(usb | null, ports) (the dongle left the bus / came back)
+//                window.__mfHold(interface, held) (another program takes the port / lets it go)
+// A port description may say `busy: true` (another program or tab holds it: open() fails
+// with Chromium's NetworkError "Failed to open serial port.") or `denied: true` (the
+// system refuses this user: SecurityError "Access denied.", web-platform.md §7.3).
 // It is as strict as Chromium where the app could get it wrong: requestPort needs a user
 // gesture and honours the filters; open() needs a baud rate and fails on an open port;
 // close() fails while a reader or writer holds a lock; a vanished device errors the
@@ -42,6 +46,7 @@
       if (!this.present) throw new DOMException('Failed to open serial port.', 'NetworkError');
       if (this.readable) throw new DOMException('The port is already open.', 'InvalidStateError');
       if (this.desc.busy) throw new DOMException('Failed to open serial port.', 'NetworkError');
+      if (this.desc.denied) throw new DOMException('Access denied.', 'SecurityError');
       window.__mfLog.push({ op: 'open', interface: this.desc.interface, usb: key(this.desc), options: { ...options } });
       this.readable = new ReadableStream({ start: (c) => { this.controller = c; } });
       const iface = this.desc.interface;
@@ -95,6 +100,10 @@
     ports = descs.map((d) => new FakeSerialPort({ usbVendorId: vid, usbProductId: pid, interface: d.interface, role: d.role }));
     window.__mfLog.push({ op: 'connected', usb });
     serial.dispatchEvent(new Event('connect'));
+  };
+
+  window.__mfHold = (iface, held) => {
+    for (const p of ports) if (p.desc.interface === iface) p.desc.busy = held;
   };
 
   const allowedBy = (filters) => (p) =>

@@ -53,6 +53,20 @@ export class SimBridge {
     this.child.stdin.write(JSON.stringify({ op: 'replug' }) + '\n');
   }
 
+  /** Whether the virtual flash holds every partition of the firmware file at `file`. */
+  async checkFlash(file) {
+    const answer = this.nextEvent('flash-check', 10_000);
+    this.child.stdin.write(JSON.stringify({ op: 'check-flash', file }) + '\n');
+    return answer;
+  }
+
+  /** Sends a control request to the device; resolves with its outcome, 'ack' or 'stall'. */
+  async control(request) {
+    const answer = this.nextEvent('control', 5000);
+    this.child.stdin.write(JSON.stringify({ op: 'control', ...request }) + '\n');
+    return (await answer).outcome;
+  }
+
   async stop() {
     this.child.stdin.end();
     await new Promise((resolve) => {
@@ -71,4 +85,12 @@ export function serialConfig(ready, pickRole) {
   const [vid, pid] = ready.usb.split(':').map((h) => parseInt(h, 16));
   const ports = ready.ports.map((p) => ({ usbVendorId: vid, usbProductId: pid, interface: p.interface, role: p.role }));
   return { ports, choose: ports.findIndex((p) => p.role === pickRole), pick: ['download', 'pcui'] };
+}
+
+/**
+ * The dongle of the bridge's ready event as the fake navigator.usb lists it; `held`
+ * names interfaces a driver holds (their claim fails).
+ */
+export function usbConfig(ready, { held = [] } = {}) {
+  return { devices: [{ usb: ready.usb, interfaces: ready.interfaces, held }] };
 }

@@ -62,6 +62,11 @@ impl NativeConnector {
         self.open_at(&given)
     }
 
+    /// The path of the port opened last: after a reconnect, where the modem came back.
+    pub fn opened_path(&self) -> Option<&str> {
+        self.opened.as_ref().map(|o| o.path.as_str())
+    }
+
     fn open_at(&mut self, path: &str) -> Result<NativeSerialPort, OpenError> {
         let port = NativeSerialPort::open(path)?;
         self.opened = Some(Opened { path: path.to_string(), node: Node::of(path) });

@@ -3,34 +3,42 @@
 //! then run core's `Flasher` with a native connector, a progress display and a journal
 //! on disk that lets an interrupted update resume.
 
-mod confirm;
-mod connector;
+pub mod bundle;
+pub mod confirm;
+pub mod connector;
 mod journal_file;
 mod progress;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use futures::executor::block_on;
+use modemflash_core::debug_bundle::{DebugLog, Incident};
 use modemflash_core::event::{Event, Observer};
 use modemflash_core::flasher::{DeviceState, Failure, Flasher, Job, Journal, Plan, Report};
 use modemflash_core::image::{Inspection, Outcome, Sha256Digest};
+use modemflash_core::settings::SettingsBackup;
 
 use self::connector::NativeConnector;
 use self::journal_file::JournalFile;
 use self::progress::ProgressDisplay;
 use crate::inspect::{self, mark, REFUSED_NEXT_STEP};
 use crate::output::{self, grouped};
-use crate::{firmware, serial};
+use crate::{firmware, serial, settings};
 
 /// Arguments of `modemflash flash`.
 #[derive(Debug, Args)]
 #[command(after_help = "The firmware is verified first: a file that fails any check is refused before the port is
-opened. The plan is shown and confirmed (y/N) on a terminal; --yes confirms up front. APN profiles
-are backed up before the update and restored after it. The modem restarts twice (into update mode
+opened. The plan is shown and confirmed (y/N) on a terminal; --yes confirms up front. The settings
+(APN profiles, network mode, PIN check state) are backed up before the update, saved as a file next
+to the journal (its path is printed; `modemflash restore` takes it), and restored after it. The modem restarts twice (into update mode
 and back); each time the port is found again at PATH, or else by its USB id.
+
+If the update stops, a debug bundle (the log, the modem's facts, the checks and the failure, with
+IMEI, IMSI, ICCID and phone numbers hidden) is written next to the journal and its path printed;
+--debug-bundle PATH writes one there, whatever the outcome.
 
 If the update is interrupted, a journal remembers the partitions already written: run the same
 command again to resume. It is kept in $XDG_STATE_HOME/modemflash (~/.local/state/modemflash
@@ -69,6 +77,17 @@ pub struct FlashArgs {
     /// Print the AT traffic as it happens.
     #[arg(long, short)]
     verbose: bool,
+    /// Write a debug bundle to PATH when the job ends, however it ends: the log, the
+    /// modem's facts, the checks and the failure, identity numbers hidden.
+    #[arg(long, value_name = "PATH")]
+    debug_bundle: Option<PathBuf>,
+}
+
+impl FlashArgs {
+    /// The update `recover` continues with, on the port the stick came back at.
+    pub fn after_recovery(port: String, path: PathBuf, yes: bool, debug_bundle: Option<PathBuf>) -> Self {
+        FlashArgs { port, path, yes, only: None, sha256: None, journal: None, verbose: false, debug_bundle }
+    }
 }
 
 /// Runs `flash`; the exit status follows the module's rules.
@@ -108,7 +127,8 @@ pub fn run(args: &FlashArgs) -> ExitCode {
     if resuming {
         println!("Resuming an interrupted update (journal {}).", journal_file.path().display());
     }
-    print!("{}", describe_plan(args, &inspection, &plan, resuming));
+    let resumed_settings = resuming.then_some(journal.settings.is_some());
+    print!("{}", describe_plan(args, &inspection, &plan, resumed_settings));
     if !args.yes {
         match confirm::ask(&format!("Flash this firmware onto the modem at {}?", args.port)) {
             Ok(true) => {}
@@ -122,7 +142,8 @@ pub fn run(args: &FlashArgs) -> ExitCode {
         Ok(port) => port,
         Err(e) => return output::failure(&e, Some(&e.next_step())),
     };
-    let observer = JobObserver { display: ProgressDisplay::new(args.verbose), journal_file, unsaved: false };
+    let observer =
+        JobObserver { display: ProgressDisplay::new(args.verbose), journal_file, unsaved: false, log: DebugLog::new() };
     let job = Job {
         inspection: &inspection,
         source: firmware.source,
@@ -131,9 +152,26 @@ pub fn run(args: &FlashArgs) -> ExitCode {
         usb: serial::usb_id(&args.port),
     };
     let mut flasher = Flasher::new(connector, observer);
+    if let Some(now) = settings::unix_now() {
+        flasher = flasher.with_wall_clock(now);
+    }
     let result = block_on(flasher.run(port, job));
     let (_, mut observer) = flasher.into_parts();
     observer.display.finish(result.is_ok());
+    let bundle_path = match (&args.debug_bundle, &result) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Err(_)) => Some(bundle::beside(observer.journal_file.path())),
+        (None, Ok(_)) => None,
+    };
+    if let Some(path) = bundle_path {
+        let facts = bundle::RunFacts {
+            port: &args.port,
+            checked: Some((&args.path, &inspection.report)),
+            log: &observer.log,
+            failure: result.as_ref().err().map(Incident::from_failure),
+        };
+        bundle::write_and_tell(&path, facts);
+    }
     match result {
         Ok(report) => {
             if let Err(e) = observer.journal_file.remove() {
@@ -167,10 +205,27 @@ struct JobObserver {
     journal_file: JournalFile,
     /// A save failed and was reported; later failures stay quiet.
     unsaved: bool,
+    /// The protocol log, for the debug bundle.
+    log: DebugLog,
+}
+
+impl JobObserver {
+    /// Keeps the settings backup next to the journal, so it outlives the job.
+    fn save_settings(&mut self, backup: &SettingsBackup) {
+        let dir = self.journal_file.path().parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let line = match settings::save_in(dir, backup) {
+            Ok(path) => format!("  Settings saved: {} (`modemflash restore` takes it)", path.display()),
+            Err(e) => format!("  warning: cannot save the settings backup in {}: {e}", dir.display()),
+        };
+        self.display.println(&line);
+    }
 }
 
 impl Observer for JobObserver {
     fn on_event(&mut self, event: &Event) {
+        if let Event::SettingsSaved(backup) = event {
+            self.save_settings(backup);
+        }
         if let Event::Journal(journal) = event {
             match self.journal_file.save(journal) {
                 Ok(()) => self.unsaved = false,
@@ -185,12 +240,14 @@ impl Observer for JobObserver {
                 Err(_) => {}
             }
         }
+        self.log.on_event(event);
         self.display.on_event(event);
     }
 }
 
 /// The plan, for the person to confirm.
-fn describe_plan(args: &FlashArgs, inspection: &Inspection, plan: &Plan, resuming: bool) -> String {
+/// `resumed_settings`: when resuming, whether the interrupted run's journal kept a backup.
+fn describe_plan(args: &FlashArgs, inspection: &Inspection, plan: &Plan, resumed_settings: Option<bool>) -> String {
     let report = &inspection.report;
     let target = &inspection.image.target;
     let mut out = String::new();
@@ -227,9 +284,23 @@ fn describe_plan(args: &FlashArgs, inspection: &Inspection, plan: &Plan, resumin
             writeln!(out, "Version:   the firmware names no version; the modem reports its own afterwards.")
         }
     };
-    let _ = writeln!(out, "Kept:      APN profiles are backed up and restored.");
-    if resuming {
-        let _ = writeln!(out, "           (A modem still in update mode has no settings to back up.)");
+    let _ = writeln!(
+        out,
+        "Kept:      the settings (APN profiles, network mode, PIN check state) are backed up, saved as a file and \
+         restored."
+    );
+    match resumed_settings {
+        Some(true) => {
+            let _ = writeln!(
+                out,
+                "           (The settings the interrupted run backed up are restored; a modem in update mode has \
+                 none to read.)"
+            );
+        }
+        Some(false) => {
+            let _ = writeln!(out, "           (A modem still in update mode has no settings to back up.)");
+        }
+        None => {}
     }
     let _ = writeln!(
         out,
@@ -252,16 +323,18 @@ fn describe_report(port: &str, report: &Report) -> String {
     if !report.resumed.is_empty() {
         let _ = writeln!(out, "Resumed:   {} had been written by the interrupted run.", report.resumed.join(", "));
     }
-    let apns = |profiles: &[modemflash_core::at::settings::ApnProfile]| {
-        profiles.iter().map(|p| format!("{} ({})", p.cid, p.apn)).collect::<Vec<_>>().join(", ")
-    };
-    let _ = match (report.backed_up.len(), report.restored.len()) {
-        _ if report.old_version.is_none() => {
-            writeln!(out, "Settings:  the modem started in update mode, so there were no settings to back up.")
+    if report.left_download_composition {
+        let _ = writeln!(out, "USB:       {}", modemflash_core::flasher::LEFT_DOWNLOAD_COMPOSITION);
+    }
+    match &report.restore {
+        _ if report.settings.is_none() => {
+            let _ = writeln!(out, "Settings:  the modem started in update mode, so there were no settings to back up.");
         }
-        (0, _) => writeln!(out, "Settings:  no APN profiles to keep."),
-        (n, 0) => writeln!(out, "Settings:  {n} APN profile(s) backed up; the update kept them all."),
-        (n, _) => writeln!(out, "Settings:  {n} APN profile(s) backed up; restored {}.", apns(&report.restored)),
-    };
+        Some(restore) => {
+            let _ = writeln!(out, "Settings:");
+            out.push_str(&settings::describe_restore(restore));
+        }
+        None => {}
+    }
     out
 }

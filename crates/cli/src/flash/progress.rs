@@ -127,7 +127,12 @@ impl Observer for ProgressDisplay {
             Event::Log(Level::Info, message) => self.println(&format!("  {message}")),
             Event::Log(Level::Warn, message) => self.println(&format!("  warning: {message}")),
             // The command prints the failure itself, with its next step.
-            Event::Log(Level::Error, _) | Event::Plan(_) | Event::Journal(_) => {}
+            // The settings are logged item by item, and the command saves and prints them.
+            Event::Log(Level::Error, _)
+            | Event::Plan(_)
+            | Event::Journal(_)
+            | Event::SettingsSaved(_)
+            | Event::SettingsRestored(_) => {}
             Event::Log(Level::Trace, _) | Event::AtLine(..) | Event::Unsolicited(_) => {
                 if let Some(line) = traffic_line(event).filter(|_| self.verbose) {
                     self.println(&format!("  {line}"));

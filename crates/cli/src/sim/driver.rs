@@ -8,11 +8,14 @@
 
 use std::io;
 use std::os::fd::BorrowedFd;
+use std::path::{Path, PathBuf};
 use std::time::Instant as WallInstant;
 
 use core::time::Duration;
 
+use modemflash_core::device::mode_switch::ControlRequest;
 use modemflash_core::time::Instant;
+use modemflash_sim::zero_cd::ControlOutcome;
 use modemflash_sim::{Link, Sim};
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
@@ -43,6 +46,10 @@ pub enum HostOp {
     Unplug,
     /// Plugged it in again.
     Replug,
+    /// Sent a control request to the device.
+    Control(ControlRequest),
+    /// Asked whether the virtual flash holds what this firmware file must leave in it.
+    CheckFlash(PathBuf),
 }
 
 /// One side of the wire a person or a test talks through.
@@ -59,6 +66,19 @@ pub trait HostEnd {
 
     /// The dongle is on the bus again, with the USB id and ports `sim` shows now.
     fn connected(&mut self, sim: &Sim) -> io::Result<()>;
+
+    /// How the device answered a control request. Only the JSON bridge sends control
+    /// requests; a pseudo-terminal has no endpoint 0, so the default ignores it.
+    fn control_done(&mut self, outcome: ControlOutcome) -> io::Result<()> {
+        let _ = outcome;
+        Ok(())
+    }
+
+    /// Answers a [`HostOp::CheckFlash`]; only the JSON bridge asks.
+    fn check_flash(&mut self, sim: &Sim, file: &Path) -> io::Result<()> {
+        let _ = (sim, file);
+        Ok(())
+    }
 }
 
 /// Serves `sim` to `host` until the host closes or SIGINT/SIGTERM arrives. The host has
@@ -90,6 +110,8 @@ pub fn serve(sim: &Sim, host: &mut impl HostEnd) -> io::Result<()> {
                         HostOp::Write { iface, bytes } => sim.send(iface, &bytes),
                         HostOp::Unplug => sim.unplug(),
                         HostOp::Replug => sim.replug(),
+                        HostOp::Control(request) => host.control_done(sim.control(request))?,
+                        HostOp::CheckFlash(file) => host.check_flash(sim, &file)?,
                     }
                 }
             }

@@ -12,16 +12,19 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use modemflash_core::device::PortRole;
+use modemflash_core::image::Sha256Digest;
 use modemflash_sim::image::update::{default_version, update_file};
+use modemflash_sim::image::usbloader::stock_loader;
 use modemflash_sim::profile::{self, Profile, PROFILES};
 use modemflash_sim::{Sim, VirtualDongle};
+use sha2::{Digest, Sha256};
 
 use self::pty::PortChoice;
 use crate::output;
 
 /// Arguments of `modemflash sim`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("serve").required(true).args(["pty", "bridge", "write_update"])))]
+#[command(group(ArgGroup::new("serve").required(true).args(["pty", "bridge", "write_update", "write_loader"])))]
 #[command(after_help = after_help())]
 pub struct SimArgs {
     /// Serve one serial interface on a new pseudo-terminal; its path is the first line on
@@ -56,6 +59,16 @@ pub struct SimArgs {
     /// With --write-update: about how many bytes the update flashes.
     #[arg(long, value_name = "BYTES", default_value_t = 1_000_000, requires = "write_update")]
     size: usize,
+    /// Write a synthetic boot ROM loader (usbloader) for the virtual stick to PATH and
+    /// exit: something to try `recover` with against `--start-in boot-rom`. Like a stock
+    /// loader it erases the whole flash, IMEI and calibration included, unless --patched.
+    /// Never a vendor's.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["interface", "role", "link", "write_update"])]
+    write_loader: Option<PathBuf>,
+    /// With --write-loader: a patched loader that keeps the flash (name the file
+    /// usblsafe*.bin, as patched loaders are named).
+    #[arg(long, requires = "write_loader")]
+    patched: bool,
     /// The mode the dongle is in when it is plugged in (download: an earlier update was
     /// interrupted).
     #[arg(long, value_enum, value_name = "MODE", default_value = "normal")]
@@ -70,6 +83,13 @@ enum StartMode {
     /// Download mode (Balong download mode, Sierra boot-and-hold): the download port
     /// only (`--pty` serves it).
     Download,
+    /// A virtual CD-ROM (ZeroCD) until its switch message arrives (`--bridge` only: the
+    /// switch is a USB request, not serial bytes).
+    ZeroCd,
+    /// A Huawei stick with a broken boot loader: only the boot ROM's emergency port
+    /// (12d1:1443, specs/huawei-balong.md §14), which `--pty` serves, until `recover`
+    /// loads a loader into it.
+    BootRom,
 }
 
 /// The serial roles a dongle has in normal mode.
@@ -123,6 +143,15 @@ pub fn run(args: &SimArgs) -> ExitCode {
             Err(e) => output::failure(format_args!("cannot write {}: {e}", path.display()), None),
         };
     }
+    if let Some(path) = &args.write_loader {
+        return match std::fs::write(path, stock_loader(!args.patched)) {
+            Ok(()) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => output::failure(format_args!("cannot write {}: {e}", path.display()), None),
+        };
+    }
     let choice = match port_choice(args) {
         Ok(choice) => choice,
         Err(message) => return output::usage_error(message, None),
@@ -130,6 +159,25 @@ pub fn run(args: &SimArgs) -> ExitCode {
     let dongle = match args.start_in {
         StartMode::Normal => VirtualDongle::new(args.profile),
         StartMode::Download => VirtualDongle::in_download_mode(args.profile),
+        StartMode::ZeroCd => match VirtualDongle::in_zero_cd(args.profile) {
+            Some(dongle) if args.bridge => dongle,
+            Some(_) => {
+                return output::usage_error("--start-in zero-cd needs --bridge: a CD-ROM has no serial port", None)
+            }
+            None => {
+                return output::usage_error(
+                    format!("profile {} has no CD-ROM mode in the switch table", args.profile.name),
+                    None,
+                )
+            }
+        },
+        StartMode::BootRom if !args.profile.is_balong() => {
+            return output::usage_error(
+                format_args!("profile {} has no Balong boot ROM", args.profile.name),
+                Some("Use --start-in boot-rom with a Huawei Balong profile such as e3372h."),
+            )
+        }
+        StartMode::BootRom => VirtualDongle::in_boot_rom(args.profile),
     };
     let sim = Sim::from_dongle(dongle, driver::REAL_TIME);
     if let Err(e) = stop::install() {
@@ -137,9 +185,26 @@ pub fn run(args: &SimArgs) -> ExitCode {
     }
     let served = if args.bridge { bridge::serve(&sim) } else { pty::serve(&sim, choice, args.link.as_deref()) };
     match served {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            if !args.bridge {
+                report_flash(&sim);
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => output::failure(e, None),
     }
+}
+
+/// What the virtual flash holds when the sim stops, one line per partition on stderr
+/// (`flash 00030000 50000 bytes sha256 …`), so a test, or a person, can compare it byte
+/// for byte with the update that was sent over the pty.
+fn report_flash(sim: &Sim) {
+    sim.inspect(|dongle| {
+        for (code, bytes) in dongle.flash() {
+            let digest = Sha256Digest(Sha256::digest(bytes).into());
+            eprintln!("flash {code:08x} {} bytes sha256 {digest}", bytes.len());
+        }
+    });
 }
 
 /// The normal-mode interface `--interface` or `--role` chose (the AT command port by
@@ -175,13 +240,20 @@ fn after_help() -> String {
     help.push_str(
         r#"
 Bridge protocol (--bridge): one JSON document per line, data in lowercase hex.
-  first line  {"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},...]}
+  first line  {"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},...],
+               "interfaces":[{"interface":0,"class":255},...]}  every USB interface and its class
   stdin       {"op":"write","interface":2,"data":"41540d"}
   stdin       {"op":"unplug"}  {"op":"replug"}               pull the dongle out, plug it in again
   stdout      {"event":"data","interface":2,"data":"..."}   whenever bytes become readable
   stdout      {"event":"disconnected"}                      it left the bus (mode switch, reboot, unplug)
   stdout      {"event":"connected","usb":"12d1:1c05","ports":[{"interface":2,"role":"download"}]}
                                                             it is back, with this USB id and these ports
+                                                            (and "interfaces", as in "ready")
+  stdin       {"op":"control","request_type":0,"request":3,"value":1,"index":0}
+                                                            a control request to the device
+  stdout      {"event":"control","outcome":"ack"}           its answer: "ack", or "stall" when refused
+  stdin       {"op":"check-flash","file":"update.bin"}      does the virtual flash hold that file's partitions?
+  stdout      {"event":"flash-check","exact":true,"partitions":6,"differing":[],"error":null}
   stdout      {"event":"error","message":"..."}             for a line that was not understood
   The bridge stops at the end of stdin.
 
@@ -193,7 +265,10 @@ Examples:
   modemflash sim --pty                          # AT command port of a Huawei E3372h
   modemflash sim --pty --link /tmp/modem        # then: modemflash identify --port /tmp/modem
   modemflash sim --pty --link /tmp/modem --start-in download   # a stick left in update mode
-  modemflash sim --pty --role diag              # a port that stays silent to AT"#,
+  modemflash sim --pty --role diag              # a port that stays silent to AT
+  modemflash sim --pty --link /tmp/modem --start-in boot-rom   # a stick stuck in its boot ROM, then:
+  modemflash sim --write-loader usblsafe-e3372h.bin --patched
+  modemflash recover --port /tmp/modem --loader usblsafe-e3372h.bin"#,
     );
     help
 }

@@ -36,13 +36,13 @@ pub enum PortChoice {
 }
 
 impl PortChoice {
-    /// The interface to serve among `ports`: in download mode the download port (the
-    /// one a flasher needs there), otherwise the chosen one.
+    /// The interface to serve among `ports`: in download mode the download port and in
+    /// boot ROM mode the boot ROM port (the one a flasher needs there), otherwise the
+    /// chosen one.
     pub fn resolve(self, ports: &[(u8, PortRole)]) -> Option<u8> {
+        let needed = ports.iter().find(|(_, r)| matches!(r, PortRole::Download | PortRole::BootRom));
         let found = match self {
-            _ if ports.iter().any(|(_, r)| *r == PortRole::Download) => {
-                ports.iter().find(|(_, r)| *r == PortRole::Download)
-            }
+            _ if needed.is_some() => needed,
             PortChoice::Interface(iface) => ports.iter().find(|(i, _)| *i == iface),
             PortChoice::Role(role) => ports.iter().find(|(_, r)| *r == role),
         };
@@ -121,6 +121,10 @@ impl HostEnd for PtyHost {
             let name = sim.inspect(|dongle| dongle.profile().name);
             eprintln!("Virtual {name} (USB {usb}): interface {iface}, {role}, on {shown}. Ctrl-C stops it.");
             self.announced = true;
+        }
+        if sim.inspect(|dongle| dongle.nvram().iter().all(|&b| b == 0xFF)) {
+            // What a stock loader did can only be seen from outside: say so.
+            eprintln!("The virtual dongle's NV area is erased: its IMEI and calibration are gone.");
         }
         self.served = Some(Served { _link: link, pty });
         Ok(())

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::support::{Running, STARTUP};
 
-const READY: &str = r#"{"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},{"interface":1,"role":"diag"},{"interface":2,"role":"pcui"}]}"#;
+const READY: &str = r#"{"event":"ready","usb":"12d1:1506","ports":[{"interface":0,"role":"modem"},{"interface":1,"role":"diag"},{"interface":2,"role":"pcui"}],"interfaces":[{"interface":0,"class":255},{"interface":1,"class":255},{"interface":2,"class":255}]}"#;
 
 fn write(bridge: &mut Running, interface: u8, bytes: &[u8]) {
     let data: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -135,4 +135,42 @@ fn boothold_makes_the_sierra_module_come_back_as_the_silent_qdl_device() {
 
     bridge.close_stdin();
     assert!(bridge.exit_status(STARTUP).success());
+}
+
+#[test]
+fn a_cd_rom_e220_stalls_wrong_requests_and_leaves_cd_rom_mode_on_huawei_mode() {
+    let mut bridge = Running::start(&["sim", "--bridge", "--profile", "e220", "--start-in", "zero-cd"]);
+    let ready: Value = serde_json::from_str(&bridge.line(STARTUP)).expect("a JSON line");
+    assert_eq!(ready["usb"], "12d1:1003");
+    assert_eq!(ready["ports"], serde_json::from_str::<Value>("[]").unwrap());
+    assert_eq!(ready["interfaces"], serde_json::from_str::<Value>(r#"[{"interface":0,"class":8}]"#).unwrap());
+
+    bridge.send_line(r#"{"op":"control","request_type":64,"request":3,"value":1,"index":0}"#);
+    assert_eq!(next_event(&mut bridge, "control", STARTUP)["outcome"], "stall", "a vendor request is not HuaweiMode");
+    bridge.send_line(r#"{"op":"control","request_type":0,"request":3,"value":1,"index":0}"#);
+    assert_eq!(next_event(&mut bridge, "control", STARTUP)["outcome"], "ack");
+    next_event(&mut bridge, "disconnected", STARTUP);
+    let back = next_event(&mut bridge, "connected", REENUMERATION);
+    assert_eq!(back["usb"], "12d1:1003");
+    let roles = r#"[{"interface":0,"role":"modem"},{"interface":1,"role":"pcui"}]"#;
+    assert_eq!(back["ports"], serde_json::from_str::<Value>(roles).unwrap());
+
+    bridge.close_stdin();
+    assert!(bridge.exit_status(STARTUP).success());
+}
+
+#[test]
+fn a_cd_rom_start_needs_the_bridge_and_a_profile_with_a_cd_rom() {
+    let pty = std::process::Command::new(env!("CARGO_BIN_EXE_modemflash"))
+        .args(["sim", "--pty", "--profile", "e220", "--start-in", "zero-cd"])
+        .output()
+        .unwrap();
+    assert_eq!(pty.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&pty.stderr).contains("needs --bridge"));
+    let sierra = std::process::Command::new(env!("CARGO_BIN_EXE_modemflash"))
+        .args(["sim", "--bridge", "--profile", "mc7455", "--start-in", "zero-cd"])
+        .output()
+        .unwrap();
+    assert_eq!(sierra.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&sierra.stderr).contains("no CD-ROM mode"));
 }

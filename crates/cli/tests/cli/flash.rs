@@ -29,11 +29,22 @@ fn sim_on_link(dir: &TempDir, extra: &[&str]) -> (Running, String, String) {
     (sim, link, first)
 }
 
+/// The files left in the state directory whose names start with `prefix`.
+pub fn state_files(state: &std::path::Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(state.join("modemflash"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with(prefix))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The journal files left in the state directory.
 fn journals(state: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(state.join("modemflash"))
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default()
+    state_files(state, "journal-")
 }
 
 #[test]
@@ -48,7 +59,7 @@ fn flashes_the_virtual_e3372h_through_both_mode_switches() {
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains(&format!("now runs firmware {NEW_VERSION} (was 22.315.01.00.00)")), "{}", out.stdout);
-    assert!(out.stdout.contains("restored 1 (internet)"), "the APN came back:\n{}", out.stdout);
+    assert!(out.stdout.contains("APN profile 1: restored (IP \"internet\")"), "the APN came back:\n{}", out.stdout);
     for stage in ["» Waiting for the modem in update mode", "» Writing WEBUI (6 of 6)", "100% written", "» Done"] {
         assert!(out.stderr.contains(stage), "{stage:?} missing from the plain progress:\n{}", out.stderr);
     }
@@ -151,7 +162,7 @@ fn flashes_the_virtual_mc7455_over_qdl() {
     let out = run_with_env(&["flash", "--port", &link, &file, "--yes"], &[("XDG_STATE_HOME", &state)], FLASH);
     assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("now runs firmware SWI9X30C_02.30.01.01 "), "{}", out.stdout);
-    assert!(out.stdout.contains("restored 1 (internet)"), "the APN came back:\n{}", out.stdout);
+    assert!(out.stdout.contains("APN profile 1: restored (IPV4V6 \"internet\")"), "the APN came back:\n{}", out.stdout);
     for stage in ["» Waiting for the modem in update mode", "» Writing SPKG (1 of 1)", "100% written", "» Done"] {
         assert!(out.stderr.contains(stage), "{stage:?} missing from the plain progress:\n{}", out.stderr);
     }

@@ -78,3 +78,21 @@ fn usage_errors_exit_with_status_2() {
     assert_eq!(run(&["sim", "--pty", "--interface", "7"], STARTUP).status.code(), Some(2));
     assert_eq!(run(&["sim", "--bridge", "--role", "diag"], STARTUP).status.code(), Some(2));
 }
+
+#[test]
+fn the_chipset_is_told_from_a_sierra_modules_build_string() {
+    let mut sim = Running::start(&["sim", "--pty", "--profile", "mc7455"]);
+    let pty = sim.line(STARTUP);
+    let json = run(&["identify", "--port", &pty, "--json"], IDENTIFY);
+    assert!(json.status.success(), "identify --json failed: {}", json.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
+    assert_eq!(doc["chipset"]["name"], "Qualcomm MDM9x30");
+    assert_eq!(doc["chipset"]["from"], "build-string");
+    let plain = run(&["identify", "--port", &pty], IDENTIFY);
+    assert!(
+        plain.stdout.contains("Chipset:       Qualcomm MDM9x30 (from the firmware's build string)"),
+        "{}",
+        plain.stdout
+    );
+    drop(sim);
+}

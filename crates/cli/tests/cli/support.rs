@@ -110,6 +110,13 @@ impl Running {
         kill(Pid::from_raw(self.child.id() as i32), signal).expect("the process exists");
     }
 
+    /// Stops the process with SIGTERM and returns everything it wrote on stderr.
+    pub fn stop(&mut self, timeout: Duration) -> String {
+        self.signal(Signal::SIGTERM);
+        self.exit_status(timeout);
+        self.stderr.recv_timeout(timeout).expect("stderr closes once the process exits")
+    }
+
     /// Waits for the process to exit; panics after `timeout`.
     pub fn exit_status(&mut self, timeout: Duration) -> ExitStatus {
         wait_until(&mut self.child, timeout).unwrap_or_else(|| panic!("the process did not exit within {timeout:?}"))

@@ -139,7 +139,7 @@ impl<P: Port, O: Observer> AtClient<P, O> {
     }
 
     async fn single(&mut self, command: &str, prefix: &str) -> Result<String, AtError> {
-        let lines = self.query(command, QUERY_TIMEOUT).await?;
+        let lines = self.query_idempotent(command, QUERY_TIMEOUT).await?;
         Ok(single_value(&lines, prefix).unwrap_or_default())
     }
 }

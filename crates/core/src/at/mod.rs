@@ -10,6 +10,7 @@ pub mod identity;
 pub mod result;
 pub mod settings;
 pub mod urc;
+pub mod zte;
 
 use core::time::Duration;
 
@@ -21,6 +22,9 @@ pub use result::{CmeError, FinalResult};
 
 /// Timeout for ordinary queries: ModemManager uses 3 s (specs/at-commands.md §2 step 5).
 pub const QUERY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How many times [`AtClient::query_idempotent`] sends its command when no answer comes.
+pub const IDEMPOTENT_ATTEMPTS: u32 = 2;
 
 /// How long a line ended by a bare CR may stay unconfirmed before it counts as complete.
 const QUIET_AFTER_CR: Duration = Duration::from_millis(50);
@@ -150,11 +154,31 @@ impl<P: Port, O: Observer> AtClient<P, O> {
         }
     }
 
-    /// Like [`Self::query`], but a refusal or silence means "not supported here": `None`.
+    /// Like [`Self::query`] for a command that may be repeated with no effect beyond
+    /// the first (a read, or a setting written to the same value): silence sends it
+    /// again, up to [`IDEMPOTENT_ATTEMPTS`] times, since an answer lost on the way is
+    /// the commonest AT failure and AT replies carry no checksum to tell otherwise.
+    pub async fn query_idempotent(&mut self, command: &str, timeout: Duration) -> Result<Vec<String>, AtError> {
+        let mut attempt = 1;
+        loop {
+            match self.query(command, timeout).await {
+                Err(AtError::Timeout { .. }) if attempt < IDEMPOTENT_ATTEMPTS => {
+                    self.log(Level::Warn, format!("No answer to {command}; asking again."));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Like [`Self::query_idempotent`] (for reads only), but a refusal means "not
+    /// supported here": `None`. Silence after every attempt stays an error: a lost
+    /// answer must not pass for an unsupported command (a settings backup would
+    /// silently leave out what the modem holds).
     pub async fn query_optional(&mut self, command: &str, timeout: Duration) -> Result<Option<Vec<String>>, AtError> {
-        match self.query(command, timeout).await {
+        match self.query_idempotent(command, timeout).await {
             Ok(info) => Ok(Some(info)),
-            Err(AtError::Rejected { .. } | AtError::Timeout { .. }) => Ok(None),
+            Err(AtError::Rejected { .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }

@@ -1,6 +1,8 @@
 //! Settings a user would have to type again: backed up before an update, restored after
 //! (specs/at-commands.md §4 `+CGDCONT`, §5).
 
+use core::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::{AtClient, AtError, QUERY_TIMEOUT};
@@ -36,16 +38,18 @@ impl ApnProfile {
     }
 }
 
-impl<P: Port, O: Observer> AtClient<P, O> {
-    /// `AT+CGDCONT?`: every stored APN profile.
-    pub async fn apn_profiles(&mut self) -> Result<Vec<ApnProfile>, AtError> {
-        let lines = self.query("AT+CGDCONT?", QUERY_TIMEOUT).await?;
-        Ok(lines.iter().filter_map(|l| ApnProfile::parse(l)).collect())
+impl fmt::Display for ApnProfile {
+    /// `IPV4V6 "corp.example"`, as the user would recognise it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} \"{}\"", self.pdp_type, self.apn)
     }
+}
 
-    /// Stores `profile`.
-    pub async fn set_apn_profile(&mut self, profile: &ApnProfile) -> Result<(), AtError> {
-        self.query(&profile.restore_command(), QUERY_TIMEOUT).await.map(drop)
+impl<P: Port, O: Observer> AtClient<P, O> {
+    /// `AT+CGDCONT?`: every stored APN profile; `None` when the modem refuses the query.
+    pub async fn apn_profiles(&mut self) -> Result<Option<Vec<ApnProfile>>, AtError> {
+        let lines = self.query_optional("AT+CGDCONT?", QUERY_TIMEOUT).await?;
+        Ok(lines.map(|l| l.iter().filter_map(|l| ApnProfile::parse(l)).collect()))
     }
 }
 

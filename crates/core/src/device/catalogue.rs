@@ -41,6 +41,16 @@ pub struct Entry {
 /// decide: [`super::probe`] asks the port.
 pub const ENTRIES: &[Entry] = &[
     Entry { id: UsbId::new(0x12d1, 0x1f01), products: "Huawei E3372, E8372, E353", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1446), products: HUAWEI_E1550_CD, mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x14fe), products: "Huawei E352, E173s", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1c0b), products: "Huawei E173s", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1505), products: "Huawei EC156, E372u-8", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1f11), products: "Huawei K3773", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1da1), products: "Huawei ET8282, ET127", mode: Mode::ZeroCd, ports: &[] },
+    // HuaweiMode sticks keep their id after the switch; only the interface classes change
+    // (§13.3), so [`super::detect::mode`] reads the classes to tell the modes apart.
+    Entry { id: UsbId::new(0x12d1, 0x1001), products: "Huawei E169", mode: Mode::ZeroCd, ports: &[] },
+    Entry { id: UsbId::new(0x12d1, 0x1003), products: "Huawei E220, E230, E270, E870", mode: Mode::ZeroCd, ports: &[] },
     Entry {
         id: UsbId::new(0x12d1, 0x1506),
         products: "Huawei E3372h, E3276, E3131 (stick firmware)",
@@ -64,6 +74,14 @@ pub const ENTRIES: &[Entry] = &[
         products: "Huawei Balong boot ROM",
         mode: Mode::BootRom,
         ports: &[(0, PortRole::BootRom)],
+    },
+    Entry {
+        id: UsbId::new(0x12d1, 0x1001),
+        products: "Huawei E1550, E169 (Qualcomm era, firmware 11.x)",
+        mode: Mode::Normal,
+        // usb_modeswitch's target of 12d1:1446 (huawei-balong.md §13.3); the
+        // interface roles follow the Balong sticks' order [inferred].
+        ports: &[(0, PortRole::Modem), (1, PortRole::Diag), (2, PortRole::Pcui)],
     },
     Entry {
         id: UsbId::new(0x1199, 0x9071),
@@ -106,9 +124,11 @@ pub const ENTRIES: &[Entry] = &[
     },
     Entry {
         id: UsbId::new(0x19d2, 0x0016),
-        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT",
+        products: "ZTE sticks in download composition (AT+ZCDRUN=E): DIAG + AT, no modem port",
         mode: Mode::Normal,
-        ports: &[],
+        // DIAG + AT (specs/qualcomm-dload.md §5.1); the interface numbers are not
+        // published: DIAG first, then AT [inferred].
+        ports: &[(0, PortRole::Diag), (1, PortRole::Pcui)],
     },
     Entry {
         id: UsbId::new(0x19d2, 0x0076),
@@ -145,7 +165,9 @@ pub const ENTRIES: &[Entry] = &[
         id: UsbId::new(0x1410, 0x4400),
         products: "Novatel HSPA sticks (Qualcomm)",
         mode: Mode::Normal,
-        ports: &[],
+        // AT on the modem port, then the DM port (`AT$NWDMAT=1` would make it AT too,
+        // at-commands.md §6.5) [inferred].
+        ports: &[(0, PortRole::Pcui), (1, PortRole::Diag)],
     },
     Entry {
         id: UsbId::new(0x1410, 0x7030),
@@ -160,6 +182,9 @@ pub const ENTRIES: &[Entry] = &[
         ports: &[(0, PortRole::Download)],
     },
 ];
+
+/// The E1550 generation's CD-ROM id, shared by many rebrands (§13.3).
+const HUAWEI_E1550_CD: &str = "Huawei E1550, E173, E1750 and rebrands";
 
 /// Sierra QDL ids of qcserial (specs/sierra-cwe-qdl.md §7.2).
 const SIERRA_QDL: &str = "Sierra Wireless modules in boot-and-hold (QDL)";

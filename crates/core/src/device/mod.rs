@@ -1,9 +1,16 @@
 //! Known dongles and identification of what answers on a port.
 //!
-//! [`catalogue`] is a `const` table of USB ids per mode; [`probe`] asks a port what it
-//! speaks and, in AT mode, who the modem is.
+//! [`catalogue`] is a `const` table of USB ids per mode; [`detect`] reads the mode from
+//! an id and its interface classes; [`mode_switch`] says how a CD-ROM dongle is switched;
+//! [`driver`] explains an interface the operating system holds; [`probe`] asks a port
+//! what it speaks and, in AT mode, who the modem is.
 
 pub mod catalogue;
+pub mod chipset;
+pub mod detect;
+pub mod driver;
+pub mod interface;
+pub mod mode_switch;
 pub mod probe;
 
 use core::fmt;

@@ -9,6 +9,7 @@ use core::time::Duration;
 use serde::Serialize;
 
 use super::catalogue::{self, Mode};
+use super::chipset::{self, Chipset};
 use super::{PortRole, UsbId};
 use crate::at::identity::Identity;
 use crate::at::{AtClient, AtError};
@@ -34,6 +35,13 @@ pub struct Identified {
 }
 
 impl Identified {
+    /// The chipset, where its build string, its model or its USB id tells it
+    /// ([`chipset::of_modem`]). Derived from the fields above, so the page's device card
+    /// and `modemflash identify` show the same.
+    pub fn chipset(&self) -> Option<Chipset> {
+        chipset::of_modem(self.usb, &self.identity)
+    }
+
     /// The mode the USB id stands for, when the catalogue knows it.
     pub fn mode(&self) -> Option<Mode> {
         self.usb.and_then(|id| catalogue::lookup(id).next()).map(|e| e.mode)

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::at::settings::ApnProfile;
+use crate::settings::SettingsBackup;
 
 /// What is finished of one image on one modem.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,16 +16,17 @@ pub struct Journal {
     pub image: String,
     /// Partition codes written and acknowledged, in order.
     pub finished: Vec<u32>,
-    /// The APN profiles saved before the modem left normal mode, so a job resumed in
-    /// download mode can still put them back afterwards.
+    /// The settings saved before the modem left normal mode, so a job resumed in
+    /// download mode can still put them back afterwards. Boxed: a journal travels in
+    /// events and errors, and the backup is most of its size.
     #[serde(default)]
-    pub apns: Vec<ApnProfile>,
+    pub settings: Option<Box<SettingsBackup>>,
 }
 
 impl Journal {
     /// An empty journal for `image`.
     pub fn new(image: impl Into<String>) -> Self {
-        Journal { image: image.into(), finished: Vec::new(), apns: Vec::new() }
+        Journal { image: image.into(), finished: Vec::new(), settings: None }
     }
 
     /// Whether partition `code` is already written.

@@ -32,7 +32,7 @@ pub use session::{EnterDownload, FamilyFacts, Session};
 pub use stage::Stage;
 
 use crate::at::identity::Identity;
-use crate::at::settings::ApnProfile;
+use crate::at::zte;
 use crate::at::{AtClient, AtError, QUERY_TIMEOUT};
 use crate::device::catalogue::{self, Mode};
 use crate::device::probe::{self, IdentifyError};
@@ -40,6 +40,7 @@ use crate::device::{PortRole, UsbId};
 use crate::event::{Event, Level, Observer};
 use crate::image::{ByteSource, Inspection, Outcome, TargetFacts};
 use crate::port::{Port, PortError};
+use crate::settings::{self, RestoreReport, SettingsBackup};
 
 /// How long a stick may take to come back in download mode after `AT^GODLOAD`.
 pub const DOWNLOAD_MODE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -79,6 +80,10 @@ pub struct Job<'a, S> {
     pub usb: Option<UsbId>,
 }
 
+/// What a person reads when the stick was sent `AT+ZCDRUN=F`.
+pub const LEFT_DOWNLOAD_COMPOSITION: &str = "The stick was in ZTE's download composition (19d2:0016, no modem \
+     port); sent AT+ZCDRUN=F. Unplug it and plug it in again to get its modem port back.";
+
 /// What a finished job did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -86,14 +91,17 @@ pub struct Report {
     pub old_version: Option<String>,
     /// The firmware the modem reports now.
     pub new_version: String,
-    /// APN profiles saved before the update.
-    pub backed_up: Vec<ApnProfile>,
-    /// APN profiles that had to be put back after it.
-    pub restored: Vec<ApnProfile>,
+    /// The settings saved before the update (by this run or the interrupted one).
+    pub settings: Option<SettingsBackup>,
+    /// What putting them back did, item by item.
+    pub restore: Option<RestoreReport>,
     /// Partitions written by this run.
     pub written: Vec<String>,
     /// Partitions skipped because an earlier run had written them.
     pub resumed: Vec<String>,
+    /// The stick was in ZTE's download composition (19d2:0016, no modem port) and was
+    /// sent `AT+ZCDRUN=F`: after a replug it is a modem again (at::zte).
+    pub left_download_composition: bool,
 }
 
 /// Where the job is, and what it has done to the modem.
@@ -113,12 +121,20 @@ impl Track {
 pub struct Flasher<C, O> {
     connector: C,
     observer: O,
+    wall_clock: Option<u64>,
 }
 
 impl<C: Connector, O: Observer> Flasher<C, O> {
     /// A flasher that reconnects through `connector` and reports to `observer`.
     pub fn new(connector: C, observer: O) -> Self {
-        Flasher { connector, observer }
+        Flasher { connector, observer, wall_clock: None }
+    }
+
+    /// Stamps the settings backup with this time (Unix seconds): the engine has no wall
+    /// clock of its own.
+    pub fn with_wall_clock(mut self, unix_seconds: u64) -> Self {
+        self.wall_clock = Some(unix_seconds);
+        self
     }
 
     /// Gives back the connector and the observer.
@@ -170,9 +186,9 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
             let mut at = AtClient::new(port, &mut self.observer);
             match probe::probe_at(&mut at).await {
                 Ok(()) => {
-                    normal = prepare_normal_mode(at, &image.target, &family, track).await?;
+                    normal = prepare_normal_mode(at, &image.target, &family, track, self.wall_clock).await?;
                     // Kept with the journal before the switch: a resumed job restores them.
-                    job.journal.apns = normal.apns.clone();
+                    job.journal.settings = normal.settings.clone().map(Box::new);
                     self.observer.on_event(&Event::Journal(job.journal.clone()));
                     track.enter(Stage::Reconnect { mode: Mode::Download }, &mut self.observer);
                     let wanted = Reconnect {
@@ -200,14 +216,14 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         let mut dl = Session::open(image, &mut job.source, port, &mut self.observer, announce, identified).await?;
         track.state = DeviceState::InDownloadMode;
 
-        let saved_apns = job.journal.apns.clone();
         let mut report = Report {
             old_version: normal.identity.map(|i| i.revision),
             new_version: String::new(),
-            backed_up: saved_apns.clone(),
-            restored: Vec::new(),
+            settings: job.journal.settings.as_deref().cloned(),
+            restore: None,
             written: Vec::new(),
             resumed: Vec::new(),
+            left_download_composition: false,
         };
         let mut total_written = 0;
         let of = plan.partitions.len();
@@ -278,9 +294,23 @@ impl<C: Connector, O: Observer> Flasher<C, O> {
         }
         at.log(Level::Info, format!("The modem now runs firmware {}.", report.new_version));
 
-        if !saved_apns.is_empty() {
+        if let Some(saved) = &report.settings {
             track.enter(Stage::RestoreSettings, at.observer());
-            report.restored = restore_apns(&mut at, &saved_apns).await?;
+            let imei = at.imei().await?;
+            let restored = settings::restore(&mut at, saved, imei.as_deref()).await?;
+            at.observer().on_event(&Event::SettingsRestored(restored.clone()));
+            report.restore = Some(restored);
+        }
+        if zte::is_download_composition(job.usb) {
+            // The update is done whatever this answers: a refusal only leaves the stick
+            // as it came.
+            match zte::leave_download_composition(&mut at).await {
+                Ok(()) => {
+                    report.left_download_composition = true;
+                    at.log(Level::Info, LEFT_DOWNLOAD_COMPOSITION.into());
+                }
+                Err(e) => at.log(Level::Warn, format!("The stick stays in ZTE's download composition: {e}.")),
+            }
         }
         Ok(report)
     }
@@ -296,14 +326,24 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
     target: &TargetFacts,
     family: &FamilyFacts,
     track: &mut Track,
+    wall_clock: Option<u64>,
 ) -> Result<NormalSide, FlashError> {
-    let identity = at.identify().await?;
+    let mut identity = at.identify().await?;
     at.log(Level::Info, format!("{} {} with firmware {}.", identity.manufacturer, identity.model, identity.revision));
-    check_product(&(family.fit)(target, &identity), at.observer())?;
+    let mut fit = (family.fit)(target, &identity);
+    if fit.outcome == Outcome::Fail {
+        // AT replies carry no checksum: a reply garbled on the way reads as another
+        // model. Ask once more before refusing the firmware.
+        at.log(Level::Warn, format!("The modem says it is a {}; asking again.", identity.model));
+        identity = at.identify().await?;
+        fit = (family.fit)(target, &identity);
+    }
+    check_product(&fit, at.observer())?;
 
     track.enter(Stage::BackupSettings, at.observer());
-    let apns = at.apn_profiles().await?;
-    at.log(Level::Info, format!("Saved {} APN profile(s).", apns.len()));
+    let backup = SettingsBackup::read(&mut at, &identity, wall_clock).await?;
+    at.log(Level::Info, backup.summary());
+    at.observer().on_event(&Event::SettingsSaved(Box::new(backup.clone())));
 
     track.enter(Stage::EnterDownload, at.observer());
     match family.enter_download {
@@ -314,8 +354,13 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
             Err(e) => return Err(e.into()),
         },
         EnterDownload::AtThenDiag(command) => {
-            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1).
-            at.query(command, QUERY_TIMEOUT).await?;
+            // The port answers OK, then speaks DIAG (specs/qualcomm-dload.md §2.1). A
+            // lost OK leaves it speaking DIAG all the same: go on, the 3A tells.
+            match at.query(command, QUERY_TIMEOUT).await {
+                Ok(_) => {}
+                Err(AtError::Timeout { .. }) => at.log(Level::Warn, format!("No OK to {command}; trying DIAG anyway.")),
+                Err(e) => return Err(e.into()),
+            }
             let (mut port, mut observer) = at.into_parts();
             log_to(
                 &mut observer,
@@ -326,41 +371,14 @@ async fn prepare_normal_mode<P: Port, O: Observer>(
         }
     }
     track.state = DeviceState::InDownloadMode;
-    Ok(NormalSide { identity: Some(identity), apns })
+    Ok(NormalSide { identity: Some(identity), settings: Some(backup) })
 }
 
 /// What the normal-mode steps learned.
 #[derive(Default)]
 struct NormalSide {
     identity: Option<Identity>,
-    apns: Vec<ApnProfile>,
-}
-
-/// Puts back the saved APN profiles the update changed or removed; returns them.
-async fn restore_apns<P: Port, O: Observer>(
-    at: &mut AtClient<P, O>,
-    saved: &[ApnProfile],
-) -> Result<Vec<ApnProfile>, FlashError> {
-    let now = at.apn_profiles().await?;
-    let missing: Vec<ApnProfile> = saved.iter().filter(|p| !now.contains(p)).cloned().collect();
-    for profile in &missing {
-        at.set_apn_profile(profile).await?;
-    }
-    let after = at.apn_profiles().await?;
-    for profile in saved.iter().filter(|p| !after.contains(p)) {
-        at.log(
-            Level::Warn,
-            format!(
-                "APN profile {} ({}) could not be restored; enter it again in your connection settings.",
-                profile.cid, profile.apn
-            ),
-        );
-    }
-    at.log(
-        Level::Info,
-        format!("Restored {} APN profile(s); {} were kept by the update.", missing.len(), saved.len() - missing.len()),
-    );
-    Ok(missing)
+    settings: Option<SettingsBackup>,
 }
 
 /// Refuses a failing fit check, logs a warning.

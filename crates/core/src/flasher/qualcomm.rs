@@ -42,6 +42,7 @@ pub async fn open<P: Port, O: Observer, S: ByteSource>(
     let loader = image.loader.as_ref().ok_or(FlashError::NoProgrammer)?;
     let state = diag::probe(&mut port).await?;
     log_to(&mut observer, Level::Info, format!("The download port answers: {}.", state.describe()));
+    let resuming = state == ProbeState::StreamingProgrammer;
     let (port, observer) = match state {
         ProbeState::DmssDownload => {
             let code = read_span(source, loader.programmer).await?;
@@ -84,6 +85,9 @@ pub async fn open<P: Port, O: Observer, S: ByteSource>(
     let hello = client.hello(Hello::RECOMMENDED).await?;
     let mode = WriteMode::best(&hello, keeps_transfers);
     client.security_mode(1).await?;
+    if resuming {
+        client.close_leftover().await?;
+    }
     let table = read_span(source, loader.table).await?;
     client.partition_table(&table).await?;
     let mut session = QualcommSession { client, hello, mode };

@@ -3,6 +3,9 @@
 //! the person provides is sent over the boot ROM protocol; it starts the normal download
 //! mode, and a normal update ([`super::Flasher::run`]) follows.
 
+use super::{Reconnect, DOWNLOAD_MODE_TIMEOUT};
+use crate::device::catalogue::{self, Mode};
+use crate::device::{PortRole, Vendor};
 use crate::event::{Event, Level, Observer};
 use crate::image::usbloader::UsbLoader;
 use crate::image::Outcome;
@@ -64,4 +67,19 @@ pub async fn recover_boot_rom<P: Port, O: Observer>(
         "The loader is running; the modem restarts in update mode and can be updated now.".into(),
     ));
     Ok(())
+}
+
+/// What to wait for once the loader runs: the stick's download port (§14.4, last item)
+/// under any Huawei download-mode id of the catalogue, as after `AT^GODLOAD`.
+pub fn after_loader() -> Reconnect {
+    Reconnect {
+        mode: Mode::Download,
+        ids: catalogue::ENTRIES
+            .iter()
+            .filter(|e| e.mode == Mode::Download && e.id.vendor() == Some(Vendor::Huawei))
+            .map(|e| e.id)
+            .collect(),
+        role: PortRole::Download,
+        timeout: DOWNLOAD_MODE_TIMEOUT,
+    }
 }

@@ -23,9 +23,11 @@ const BALONG_VENDORS: &[u16] = &[Vendor::Huawei.usb_vendor_id()];
 const SIERRA_VENDORS: &[u16] = &[Vendor::Sierra.usb_vendor_id()];
 
 /// USB vendor ids of Qualcomm-based sticks and their download modes; 0x1c9e is
-/// Longcheer, the maker of Alcatel's X020 (specs/qualcomm-dload.md §5.2).
+/// Longcheer, the maker of Alcatel's X020 (specs/qualcomm-dload.md §5.2); Huawei for
+/// its Qualcomm-era sticks (§5.4).
 const QUALCOMM_VENDORS: &[u16] = &[
     Vendor::Zte.usb_vendor_id(),
+    Vendor::Huawei.usb_vendor_id(),
     Vendor::Alcatel.usb_vendor_id(),
     0x1c9e,
     Vendor::Novatel.usb_vendor_id(),

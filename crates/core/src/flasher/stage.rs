@@ -12,7 +12,7 @@ use crate::device::catalogue::Mode;
 pub enum Stage {
     /// Asking the modem who it is, and checking the image fits it.
     Identify,
-    /// Saving the settings an update may clear (APN profiles).
+    /// Saving the settings an update may clear (APN profiles, network mode, PIN check).
     BackupSettings,
     /// Asking the modem to restart into download mode.
     EnterDownload,

@@ -19,6 +19,10 @@ pub const PROBE: [u8; 5] = [0x7E, 0x06, 0x4E, 0x95, 0x7E];
 /// The largest reply the probe and the switch decode: every answer of §2.4 is shorter.
 const MAX_REPLY: usize = 1024;
 
+/// How many times the probe is sent before a port counts as not speaking a Qualcomm
+/// protocol: a lost or damaged answer is asked for again.
+pub const PROBE_ATTEMPTS: u32 = 2;
+
 /// How long the probe waits for an answer.
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -80,7 +84,8 @@ pub fn classify(reply: &[u8]) -> ProbeState {
     }
 }
 
-/// Sends the probe on `port` and classifies what comes back within [`PROBE_TIMEOUT`].
+/// Sends the probe on `port` and classifies what comes back within [`PROBE_TIMEOUT`],
+/// asking again ([`PROBE_ATTEMPTS`]) when nothing recognisable came.
 pub async fn probe<P: Port>(port: &mut P) -> Result<ProbeState, PortError> {
     let mut link = HdlcLink::new(port, MAX_REPLY);
     let mut early = Vec::new();
@@ -89,11 +94,27 @@ pub async fn probe<P: Port>(port: &mut P) -> Result<ProbeState, PortError> {
     if classify(&early) == ProbeState::Sahara {
         return Ok(ProbeState::Sahara);
     }
-    link.send_raw(&PROBE).await?;
-    let mut reply = Vec::new();
-    link.receive_raw(PROBE_TIMEOUT, &mut reply, |r| r.len() >= 5 && r.ends_with(&[hdlc::FLAG])).await?;
-    Ok(classify(&reply))
+    let mut state = ProbeState::NotQualcomm;
+    for _ in 0..PROBE_ATTEMPTS {
+        link.discard_input().await?;
+        link.send_raw(&PROBE).await?;
+        let mut reply = Vec::new();
+        link.receive_raw(PROBE_TIMEOUT, &mut reply, |r| r.len() >= 5 && r.ends_with(&[hdlc::FLAG])).await?;
+        state = classify(&reply);
+        if state != ProbeState::NotQualcomm {
+            break;
+        }
+    }
+    if state == ProbeState::StreamingProgrammer {
+        // The LOG line is followed by ERROR 0x05: take it, so the next command's
+        // reply is not that error.
+        link.settle(PROBE_TIMEOUT).await?;
+    }
+    Ok(state)
 }
+
+/// How many times `3A` is sent when no echo comes.
+pub const DLOAD_ATTEMPTS: u32 = 3;
 
 /// Why the switch to download mode failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -109,13 +130,24 @@ pub enum SwitchError {
 /// Sends DIAG `3A` (no leading flag, §1.3) and waits for its echo; the modem then
 /// re-enumerates in DMSS download mode (§2.2, §5.1). A port that vanishes right after
 /// the command counts as switched (at-commands.md §7).
+///
+/// Silence is answered by sending `3A` again, up to [`DLOAD_ATTEMPTS`] times: a lost
+/// command leaves the modem in DIAG, where a second `3A` is harmless; a lost echo
+/// leaves it switching, and the port vanishes under the resend.
 pub async fn enter_download<P: Port>(port: &mut P) -> Result<(), SwitchError> {
     let mut link = HdlcLink::new(port, MAX_REPLY);
-    link.send(&[DLOAD], false).await?;
-    match link.receive(DLOAD_TIMEOUT, |_| {}).await {
-        Ok(Some(reply)) if reply == [DLOAD] => Ok(()),
-        Ok(_) => Err(SwitchError::NoEcho),
-        Err(PortError::Disconnected) => Ok(()),
-        Err(e) => Err(e.into()),
+    for _ in 0..DLOAD_ATTEMPTS {
+        let sent = match link.send(&[DLOAD], false).await {
+            Ok(()) => link.receive(DLOAD_TIMEOUT, |_| {}).await,
+            Err(e) => Err(e),
+        };
+        match sent {
+            Ok(Some(reply)) if reply == [DLOAD] => return Ok(()),
+            Ok(Some(_)) => return Err(SwitchError::NoEcho),
+            Ok(None) => continue,
+            Err(PortError::Disconnected) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
     }
+    Err(SwitchError::NoEcho)
 }

@@ -1,7 +1,10 @@
 //! Corpora of bad firmware files, one per family (issue 7, "Proof"): truncated, wrong
 //! magic, lengths that overflow, zero and huge claimed sizes, programs full of garbage.
 //! Every file must be refused with a clear message before anything is written. A family
-//! adds its corpus by adding a builder to [`CORPORA`].
+//! adds its corpus by adding a [`Corpus`] to [`CORPORA`].
+
+mod cwe;
+mod package;
 
 use std::ops::Range;
 
@@ -10,7 +13,7 @@ use modemflash_core::image::balong::MAX_PARTITIONS;
 
 use super::balong::{BalongImageBuilder, BuiltImage, HeaderField};
 use super::update::stick_update;
-use crate::profile::E3372H;
+use crate::profile::{Profile, E3372H, MC7455, ZTE_MF626};
 
 /// One bad file and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,19 +22,44 @@ pub struct BadFile {
     pub what: String,
     /// The file.
     pub bytes: Vec<u8>,
+    /// Words one of the refusal's sentences must hold: the problem, named. `None` where
+    /// the corpus only asks for a clear sentence (the Balong corpus, whose hundreds of
+    /// cuts and fields are named in many ways).
+    pub named: Option<&'static str>,
 }
 
 impl BadFile {
     fn new(what: impl Into<String>, bytes: Vec<u8>) -> Self {
-        BadFile { what: what.into(), bytes }
+        BadFile { what: what.into(), bytes, named: None }
+    }
+
+    /// A bad file whose refusal must say `named`.
+    fn naming(what: impl Into<String>, bytes: Vec<u8>, named: &'static str) -> Self {
+        BadFile { what: what.into(), bytes, named: Some(named) }
     }
 }
 
 /// Builds one family's corpus.
 pub type CorpusBuilder = fn() -> Vec<BadFile>;
 
-/// Every family's corpus: (family, builder).
-pub const CORPORA: &[(&str, CorpusBuilder)] = &[("balong", balong)];
+/// One family's corpus and the stick its files are offered to.
+#[derive(Clone, Copy, Debug)]
+pub struct Corpus {
+    /// The family's name in test messages.
+    pub family: &'static str,
+    /// A virtual stick of the family: the flasher must refuse every file before it
+    /// sends it a byte.
+    pub profile: &'static Profile,
+    /// Builds the files.
+    pub build: CorpusBuilder,
+}
+
+/// Every family's corpus.
+pub const CORPORA: &[Corpus] = &[
+    Corpus { family: "balong", profile: &E3372H, build: balong },
+    Corpus { family: "sierra-cwe", profile: &MC7455, build: cwe::corpus },
+    Corpus { family: "qualcomm-package", profile: &ZTE_MF626, build: package::corpus },
+];
 
 /// The partition of [`stick_update`] stored LZMA-packed.
 const LZMA_PARTITION: usize = 3;

@@ -5,6 +5,7 @@ pub mod bad;
 pub mod balong;
 pub mod cwe;
 pub mod expected;
+pub mod inspected;
 pub mod qualcomm;
 pub mod update;
 pub mod usbloader;

@@ -34,6 +34,18 @@ impl QualcommPackage {
         self.files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
     }
 
+    /// The files laid end to end, as a flasher reads a package folder, and where each
+    /// file starts in that chain (for `Inspection::chained`).
+    pub fn chain(&self) -> (Vec<u8>, Vec<u64>) {
+        let mut bytes = Vec::new();
+        let mut starts = Vec::with_capacity(self.files.len());
+        for (_, b) in &self.files {
+            starts.push(bytes.len() as u64);
+            bytes.extend_from_slice(b);
+        }
+        (bytes, starts)
+    }
+
     /// Replaces (or adds) file `name`, keeping the listing sorted; the manifest is not
     /// updated, as when a file is swapped by hand.
     pub fn with_file(mut self, name: &str, bytes: Vec<u8>) -> Self {
@@ -47,6 +59,21 @@ impl QualcommPackage {
     pub fn without(mut self, name: &str) -> Self {
         self.files.retain(|(n, _)| n != name);
         self
+    }
+
+    /// The package with its manifest rewritten to `change`d content and every file's
+    /// current SHA-256, as `modemflash pack` would write it.
+    pub fn resealed(self, change: impl FnOnce(&mut Manifest)) -> Self {
+        let text = self.file(MANIFEST_NAME).expect("a built package has a manifest");
+        let mut manifest = Manifest::parse(text).expect("a built package's manifest reads");
+        change(&mut manifest);
+        manifest.files = self
+            .files
+            .iter()
+            .filter(|(n, _)| n != MANIFEST_NAME)
+            .map(|(n, b)| (n.clone(), hex(&Sha256::digest(b))))
+            .collect();
+        self.with_file(MANIFEST_NAME, manifest.to_json().into_bytes())
     }
 
     /// The package as one `.zip` file (deflated entries, no folder inside).

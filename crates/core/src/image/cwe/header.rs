@@ -133,6 +133,15 @@ impl CweHeader {
         CONTAINER_TYPES.iter().any(|t| **t == self.image_type)
     }
 
+    /// Whether the image must hold nested images: a super package (`SPKG`) is made of
+    /// packages (§2), while every other container type may also be a leaf whose data
+    /// merely looks like a header (§2.1). A module walks a super package's children, so
+    /// one whose first child is unreadable is refused, not flashed as raw data
+    /// [inferred].
+    pub fn holds_images(&self) -> bool {
+        &self.image_type == b"SPKG"
+    }
+
     /// §4.2 step 3: type, product, version and date each printable up to the first NUL
     /// and all NUL after it (the rule `qmi-firmware-update` and strict mode share).
     pub fn strings_ok(&self) -> bool {

@@ -107,6 +107,10 @@ pub async fn walk_strict<S: ByteSource + ?Sized>(
             && end <= len
             && read_header(src, children_at).await?.psb_crc_ok();
         let mut children = Vec::new();
+        if !may_nest && node.header.holds_images() && node.header.image_sz > 0 && end <= len {
+            // A package whose first nested header is unreadable: its bytes are not images.
+            faults.push(NestingFault::Leftover { parent: node.id(), at: children_at, len: end - children_at });
+        }
         if may_nest {
             let mut at = children_at;
             while at < end {

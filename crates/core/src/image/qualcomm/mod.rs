@@ -110,7 +110,7 @@ pub async fn inspect_zip<S: ByteSource + ?Sized>(
         }
         Err(reason) => {
             let mut report = VerificationReport::new();
-            report.push(Check::fail("zip", format!("The package {reason}. Get the package again.")));
+            report.push(Check::fail("zip", format!("The package cannot be used: {reason}. Get the package again.")));
             let image = FirmwareImage {
                 family: Family::QualcommPackage,
                 layout: Layout::File { starts_at: 0 },
@@ -303,6 +303,14 @@ fn match_images<S: ByteSource>(
     let mut found: Vec<(usize, usize)> = Vec::new(); // (table index, file position)
     for (position, file) in files.iter().enumerate() {
         let Role::Image(name) = role(&file.name) else { continue };
+        if file.source.len() == 0 {
+            // Writing it would leave the partition erased.
+            report.push(Check::fail(
+                "partition-fit",
+                format!("{} is empty, so partition {name} would be left erased. Get the package again.", file.name),
+            ));
+            continue;
+        }
         match table.entry(&name) {
             Some((index, entry)) if entry.fits(file.source.len()) => found.push((index, position)),
             Some((_, entry)) => report.push(Check::fail(

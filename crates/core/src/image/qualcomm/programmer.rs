@@ -85,6 +85,9 @@ pub async fn read<S: ByteSource + ?Sized>(name: &str, src: &mut S) -> Result<Pro
     if src.len() > limit {
         return Err(ProgrammerError::TooLarge(name.to_string()));
     }
+    if src.len() == 0 {
+        return Err(ProgrammerError::Empty(name.to_string()));
+    }
     let mut raw = vec![0; src.len() as usize];
     src.read_at(0, &mut raw).await?;
     let (bytes, hex_address) = if hex {

@@ -6,6 +6,7 @@ use super::command::{Cmd, Nak, Params, Reply};
 use crate::event::{Event, Level, Observer};
 use crate::port::{Port, PortError};
 use crate::protocol::link::HdlcLink;
+use crate::time::Deadline;
 
 /// How many times a command is sent before the boot ROM counts as gone. Hosts resend
 /// on silence (qdload retries its NOP); a boot ROM that checks the CRC answers a damaged
@@ -128,7 +129,17 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
             done += data.len() as u64;
             progress(done);
         }
-        self.expect_ack(Cmd::Go { addr: load_address }).await?;
+        match self.exchange(Cmd::Go { addr: load_address }).await? {
+            Reply::Ack => {}
+            // GO's ACK was lost and GO resent to the programmer it started, which
+            // answers an unknown command with LOG (0E) or ERROR (0D) (§4.1, §4.3).
+            Reply::Other(p) if matches!(p.first(), Some(0x0D | 0x0E)) => {
+                let message = "The programmer answers already: GO was carried out, its ACK lost.";
+                self.observer.on_event(&Event::Log(Level::Info, message.into()));
+            }
+            Reply::Nak(nak) => return Err(DmssError::Refused { cmd: Cmd::Go { addr: load_address }.name(), nak }),
+            other => return Err(unexpected(Cmd::Go { addr: load_address }, &other)),
+        }
         self.link.settle(PROGRAMMER_START).await?;
         Ok(())
     }
@@ -139,12 +150,7 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
         for attempt in 1..=SEND_ATTEMPTS {
             self.link.discard_input().await?;
             self.link.send(&self.payload, true).await?;
-            let observer = &mut self.observer;
-            let reply = self
-                .link
-                .receive(cmd.timeout(), |e| observer.on_event(&Event::Log(Level::Warn, format!("Reply {e}."))))
-                .await?;
-            match reply.map(|p| Reply::parse(&p)) {
+            match self.next_reply(cmd).await? {
                 // A boot ROM that checks the CRC NAKs a damaged frame with 01: resend.
                 Some(Reply::Nak(Nak(0x01))) if attempt < SEND_ATTEMPTS => {}
                 Some(reply) => {
@@ -162,6 +168,29 @@ impl<P: Port, O: Observer> DmssClient<P, O> {
             }
         }
         Err(DmssError::NoReply { cmd: cmd.name(), attempts: SEND_ATTEMPTS })
+    }
+
+    /// The next reply within `cmd`'s timeout; an ACK to a command answered otherwise is
+    /// a late reply to an earlier one (its first copy was delayed and resent) and is
+    /// skipped.
+    async fn next_reply(&mut self, cmd: Cmd<'_>) -> Result<Option<Reply>, DmssError> {
+        let deadline = Deadline::after(self.link.now(), cmd.timeout());
+        loop {
+            let observer = &mut self.observer;
+            let left = deadline.remaining(self.link.now());
+            let reply = self
+                .link
+                .receive(left, |e| observer.on_event(&Event::Log(Level::Warn, format!("Reply {e}."))))
+                .await?
+                .map(|p| Reply::parse(&p));
+            match reply {
+                Some(Reply::Ack) if !cmd.is_acked() => {
+                    let message = format!("A late ACK skipped while waiting for the reply to the {cmd}.");
+                    self.observer.on_event(&Event::Log(Level::Warn, message));
+                }
+                other => return Ok(other),
+            }
+        }
     }
 
     async fn expect_ack(&mut self, cmd: Cmd<'_>) -> Result<(), DmssError> {

@@ -56,6 +56,12 @@ impl Cmd<'_> {
         }
     }
 
+    /// Whether the boot ROM answers it with a plain ACK (§3.1); PARAM_REQ gets
+    /// PARAM_RESP.
+    pub fn is_acked(&self) -> bool {
+        !matches!(self, Cmd::ParamReq)
+    }
+
     /// How long to wait for the reply: the boot ROM answers from RAM, at once.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(1)

@@ -150,6 +150,9 @@ pub struct StreamingClient<P, O> {
     link: HdlcLink<P>,
     observer: O,
     payload: Vec<u8>,
+    /// Whether the last [`Self::exchange`] was answered only after a resend: the first
+    /// copy may have been carried out with its reply lost.
+    resent: bool,
 }
 
 impl<P: Port, O: Observer> StreamingClient<P, O> {
@@ -159,6 +162,7 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
             link: HdlcLink::new(port, MAX_PAYLOAD),
             observer,
             payload: Vec::with_capacity(UNFRAMED_MAX_BLOCK + 16),
+            resent: false,
         }
     }
 
@@ -215,18 +219,43 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
     /// OPEN_MULTI type 0x0E by name (§4.5).
     pub async fn open(&mut self, name: &str) -> Result<(), StreamingError> {
         let cmd = Cmd::OpenMulti { name };
-        match self.exchange(cmd).await? {
-            Reply::Opened(0) => Ok(()),
-            Reply::Opened(status) => Err(StreamingError::Open { name: name.to_string(), status }),
-            other => Err(self.unexpected(cmd, other)),
+        match self.exchange(cmd).await {
+            // A resent OPEN_MULTI whose first copy opened the image (§4.3).
+            Err(StreamingError::Refused { code: ErrorCode::OUT_OF_SEQUENCE, .. }) if self.resent => {
+                self.log(Level::Info, &format!("{name} was opened by the first {cmd}; its answer was lost."));
+                Ok(())
+            }
+            Err(e) => Err(e),
+            Ok(Reply::Opened(0)) => Ok(()),
+            Ok(Reply::Opened(status)) => Err(StreamingError::Open { name: name.to_string(), status }),
+            Ok(other) => Err(self.unexpected(cmd, other)),
         }
     }
 
     /// CLOSE (§4.6): the programmer finalises the image.
     pub async fn close(&mut self) -> Result<(), StreamingError> {
-        match self.exchange(Cmd::Close).await? {
-            Reply::Closed => Ok(()),
-            other => Err(self.unexpected(Cmd::Close, other)),
+        match self.exchange(Cmd::Close).await {
+            // A resent CLOSE whose first copy closed the image: "not previously opened".
+            Err(StreamingError::Refused { code: ErrorCode::OUT_OF_SEQUENCE, .. }) if self.resent => {
+                self.log(Level::Info, "The image was closed by the first CLOSE; its answer was lost.");
+                Ok(())
+            }
+            Err(e) => Err(e),
+            Ok(Reply::Closed) => Ok(()),
+            Ok(other) => Err(self.unexpected(Cmd::Close, other)),
+        }
+    }
+
+    /// CLOSE of whatever an interrupted run left open, before a resumed session opens
+    /// its first partition (an open image refuses OPEN_MULTI and PARTITION_TABLE with
+    /// ERROR 0x0F, §4.3). ERROR 0x0F "Cannot close when not previously opened" means
+    /// nothing was open and is ignored, as `qwflash` does (§4.6 step 3); ERROR 0x10
+    /// (close failed, §4.8) drops the half-written image, which is written again from
+    /// its start.
+    pub async fn close_leftover(&mut self) -> Result<(), StreamingError> {
+        match self.close().await {
+            Err(StreamingError::Refused { code: ErrorCode::OUT_OF_SEQUENCE | ErrorCode::CLOSE_FAILED, .. }) => Ok(()),
+            other => other,
         }
     }
 
@@ -321,6 +350,7 @@ impl<P: Port, O: Observer> StreamingClient<P, O> {
     pub async fn exchange(&mut self, cmd: Cmd<'_>) -> Result<Reply, StreamingError> {
         cmd.encode(&mut self.payload);
         for attempt in 1..=SEND_ATTEMPTS {
+            self.resent = attempt > 1;
             self.link.discard_input().await?;
             self.link.send(&self.payload, true).await?;
             match self.next_reply(cmd.timeout()).await? {

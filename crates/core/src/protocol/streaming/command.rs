@@ -225,6 +225,8 @@ impl ErrorCode {
     pub const FAILED: ErrorCode = ErrorCode(0x07);
     /// Command out of sequence.
     pub const OUT_OF_SEQUENCE: ErrorCode = ErrorCode(0x0F);
+    /// Close failed.
+    pub const CLOSE_FAILED: ErrorCode = ErrorCode(0x10);
 
     /// The meaning from §4.8.
     pub fn meaning(self) -> &'static str {
