@@ -6,7 +6,9 @@
 // fetched from the network when there is one (a new release is picked up) and from the
 // cache when there is not.
 const CACHE = 'modemflash-v1';
-const SHELL = ['./', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png'];
+// English is the language the page falls back to offline; the others are kept as the page
+// fetches them (src/i18n_fetch.rs).
+const SHELL = ['./', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png', 'i18n/en.json'];
 
 /** Same-origin URLs a built index.html links: trunk's js, wasm and css (with their hashes). */
 function linkedAssets(html) {
