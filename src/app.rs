@@ -221,8 +221,8 @@ pub fn App() -> impl IntoView {
                 LogLine::info(match &state {
                     FirmwareState::Checked { view, ms, .. } => {
                         format!(
-                            "Checked {name} in {:.1} s: {}.",
-                            ms / 1000.0,
+                            "Checked {name} in {} s: {}.",
+                            crate::job_view::one_decimal(ms / 1000.0),
                             if view.passed { "passed" } else { "refused" }
                         )
                     }
