@@ -5,18 +5,17 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use modemflash_core::device::{PortRole, UsbId, Vendor};
+use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::flasher::{recover_boot_rom, recovery, Connector};
 use modemflash_core::flasher::{Failure, NextStep, Report};
-use modemflash_core::image::balong::fit::StickFacts;
 use modemflash_core::image::usbloader::{self, UsbLoader};
-use modemflash_core::image::Inspection;
+use modemflash_core::image::Selection;
 use modemflash_core::preflight::Finding;
 use modemflash_core::settings::SettingsBackup;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::{Link, Sim};
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, SerialPort, UsbDevice};
+use web_sys::{SerialPort, UsbDevice};
 
 use crate::bundle_view::{page_bundle, PageFacts};
 use crate::components::confirm::ConfirmUpdate;
@@ -47,6 +46,8 @@ use crate::recovery_view::{LoaderView, RecoveryState};
 use crate::restore_view::{shown_time, RestoreView, SettingsTask};
 use crate::session::{chooser_vendor_ids, describe_usb, LogLine, Screen, Via};
 use crate::tr::Tr;
+use crate::transport::blob_source::BlobSource;
+use crate::transport::firmware_files::FirmwareFiles;
 use crate::transport::reconnect::{PromptChannel, WebConnector};
 use crate::transport::web_serial::{self, RequestError, WebSerialPort};
 use crate::transport::web_usb::WebUsbPort;
@@ -109,7 +110,8 @@ pub fn App() -> impl IntoView {
     let log = RwSignal::new(Vec::<LogLine>::new());
     let connection = StoredValue::new_local(None::<Connection>);
     let firmware = RwSignal::new(FirmwareState::None);
-    let firmware_file = StoredValue::new_local(None::<(web_sys::File, Inspection)>);
+    let firmware_files = StoredValue::new_local(None::<FirmwareFiles>);
+    let selection = StoredValue::new_local(None::<Selection<BlobSource>>);
     let expected_sha256 = RwSignal::new(String::new());
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
@@ -203,19 +205,13 @@ pub fn App() -> impl IntoView {
             screen.set(next);
         });
     });
-    let check_file = move |file: web_sys::File| {
-        let name = file.name();
+    let check_file = move |files: FirmwareFiles| {
+        let name = files.name();
         firmware.set(FirmwareState::Verifying { name: name.clone() });
         phase.set(JobPhase::Idle);
-        let device = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.clone()) } else { None });
+        let stick = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.identity()) } else { None });
         spawn_local(async move {
-            let blob: Blob = file.clone().unchecked_into();
-            let stick = device.as_ref().map(|d| StickFacts {
-                model: &d.model,
-                revision: &d.firmware,
-                hardware: d.hardware.as_deref(),
-            });
-            let (state, inspection) = verify(blob, &name, &expected_sha256.get_untracked(), stick).await;
+            let (state, checked) = verify(&files, &expected_sha256.get_untracked(), stick.as_ref()).await;
             push_log(
                 log,
                 LogLine::info(match &state {
@@ -229,31 +225,33 @@ pub fn App() -> impl IntoView {
                     _ => format!("{name} could not be checked."),
                 }),
             );
-            firmware_file.set_value(inspection.map(|i| (file, i)));
+            firmware_files.set_value(Some(files));
+            selection.set_value(checked);
             firmware.set(state);
         });
     };
     let on_file = Callback::new(check_file);
+    let on_manifest_file = Callback::new(move |file: web_sys::File| check_file(FirmwareFiles::One(file)));
     let on_recheck = Callback::new(move |()| {
-        if let Some((file, _)) = firmware_file.get_value() {
-            check_file(file);
+        if let Some(files) = firmware_files.get_value() {
+            check_file(files);
         }
     });
     let on_demo = Callback::new(move |()| {
         if let Some(file) = demo_firmware() {
-            check_file(file);
+            check_file(FirmwareFiles::One(file));
         }
     });
     let start_job = move || {
-        let (Some((file, inspection)), Some(conn)) = (firmware_file.get_value(), connection.get_value()) else {
-            return;
-        };
+        let Some(conn) = connection.get_value() else { return };
+        // Lent to the job, and given back for a resume: the files are not read again.
+        let Some(Some(mut checked)) = selection.try_update_value(Option::take) else { return };
         phase.set(JobPhase::Running);
         // The done screen shows what the update restored; an older result would confuse.
         settings_task.set(SettingsTask::Idle);
         spawn_local(async move {
-            let blob: Blob = file.unchecked_into();
-            let result = run_update(conn, &inspection, blob, prompt, job, log, doctor).await;
+            let result = run_update(conn, &mut checked, prompt, job, log, doctor).await;
+            selection.set_value(Some(checked));
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
@@ -271,7 +269,7 @@ pub fn App() -> impl IntoView {
                 let over_usb = matches!(connection.get_value(), Some(Connection::Usb { .. }));
                 if over_usb {
                     spawn_local(async move {
-                        match select_usb_again(&huawei_filters()).await {
+                        match select_usb_again(&modem_filters()).await {
                             Some((device, usb, role)) => {
                                 connection.set_value(Some(Connection::Usb { device, usb, role }));
                                 phase.set(JobPhase::Confirming);
@@ -283,7 +281,7 @@ pub fn App() -> impl IntoView {
                     });
                 } else if let Some(Connection::Serial { .. }) = connection.get_value() {
                     spawn_local(async move {
-                        match web_serial::request_port(&huawei_filters()).await {
+                        match web_serial::request_port(&modem_filters()).await {
                             Ok(port) => {
                                 let usb = web_serial::usb_id_of(&port);
                                 connection.set_value(Some(Connection::Serial { port, usb }));
@@ -364,10 +362,14 @@ pub fn App() -> impl IntoView {
     let on_bundle = Callback::new(move |()| {
         let screen = screen.get_untracked();
         let stopped = phase.with_untracked(|p| if let JobPhase::Stopped(view) = p { Some(view.clone()) } else { None });
-        let (firmware, checked_loader) = (firmware_file.get_value(), loader.get_value());
+        let checked_loader = loader.get_value();
+        let firmware = firmware_files
+            .get_value()
+            .map(|f| f.name())
+            .zip(selection.with_value(|s| s.as_ref().map(|s| s.inspection.report.clone())));
         let checked = match (&screen, &checked_loader, &firmware) {
             (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
-            (_, _, Some((file, inspection))) => Some((file.name(), &inspection.report)),
+            (_, _, Some((name, report))) => Some((name.clone(), report)),
             _ => None,
         };
         let json = log.with_untracked(|lines| {
@@ -481,7 +483,7 @@ pub fn App() -> impl IntoView {
                     other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
                 }}
             </div>
-            {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_file /> })}
+            {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_manifest_file /> })}
             <Show when=move || screen.with(|s| matches!(s, Screen::Identified(_)))>
                 <SettingsPanel
                     task=settings_task
@@ -498,7 +500,7 @@ pub fn App() -> impl IntoView {
                     expected_sha256=expected_sha256
                     is_virtual=is_virtual
                     busy=running
-                    on_file=on_file
+                    on_files=on_file
                     on_demo=on_demo
                     on_recheck=on_recheck
                 />
@@ -534,8 +536,7 @@ pub fn App() -> impl IntoView {
 
 /// Chooser → [`examine_port`].
 async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> (Screen, Option<Connection>) {
-    let filters: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
-    let port = match web_serial::request_port(&filters).await {
+    let port = match web_serial::request_port(&modem_filters()).await {
         Ok(port) => port,
         Err(RequestError::Cancelled) => {
             doctor.no_port_chosen();
@@ -579,8 +580,7 @@ async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doc
 /// Opens the connection's port and runs the update through the matching connector.
 async fn run_update(
     conn: Connection,
-    inspection: &Inspection,
-    blob: Blob,
+    selection: &mut Selection<BlobSource>,
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
@@ -597,7 +597,7 @@ async fn run_update(
                 }
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
-            flash(connector, ModemPort::Serial(port), inspection, blob, usb, job, log).await
+            flash(connector, ModemPort::Serial(port), selection, usb, job, log).await
         }
         Connection::Usb { device, usb, role } => {
             let port = match WebUsbPort::open(device, role).await {
@@ -613,7 +613,7 @@ async fn run_update(
                 WebConnector::over_usb(prompt)
             };
             let connector = ModemConnector::Serial(web_connector);
-            flash(connector, ModemPort::Usb(port), inspection, blob, Some(usb), job, log).await
+            flash(connector, ModemPort::Usb(port), selection, Some(usb), job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();
@@ -623,7 +623,7 @@ async fn run_update(
                     let pacer = Pacer::new(sim.clone());
                     let port = PacedPort::new(port, pacer.clone());
                     let connector = ModemConnector::Paced(PacedConnector::new(sim, pacer));
-                    flash(connector, ModemPort::Paced(port), inspection, blob, usb, job, log).await
+                    flash(connector, ModemPort::Paced(port), selection, usb, job, log).await
                 }
                 Err(e) => Err(open_failure(e.to_string())),
             }
@@ -700,9 +700,10 @@ fn open_failure(what: String) -> Failure {
     }
 }
 
-/// Chooser filters for any Huawei stick, whatever mode it is in.
-fn huawei_filters() -> Vec<web_serial::Filter> {
-    vec![(Vendor::Huawei.usb_vendor_id(), None)]
+/// Chooser filters for a stick of any known vendor, whatever mode it is in (a stopped
+/// Qualcomm or Sierra update is resumed too, not only a Huawei one).
+fn modem_filters() -> Vec<web_serial::Filter> {
+    chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect()
 }
 
 /// "huawei E3372" for the confirmation.

@@ -1,15 +1,24 @@
 //! The page's view model: what the wizard shows, derived from engine results and
 //! events. Pure and native-tested; components only render it.
 
+use modemflash_core::at::identity::Identity;
 use modemflash_core::at::AtError;
 use modemflash_core::device::probe::{Identified, IdentifyError};
 use modemflash_core::device::{catalogue, detect};
 use modemflash_core::device::{UsbId, Vendor};
 use modemflash_core::event::{Direction, Event, Level};
 
-/// USB vendor ids offered in the port chooser (issue 2: the known modem vendors).
+/// USB vendor ids offered in the port chooser (issue 2: the known modem vendors), then
+/// every other vendor id the catalogue lists: Alcatel's X020 enumerates as its maker
+/// Longcheer, 0x1c9e (specs/qualcomm-dload.md §5.2), and must be in the chooser too.
 pub fn chooser_vendor_ids() -> Vec<u16> {
-    Vendor::ALL.iter().map(|v| v.usb_vendor_id()).collect()
+    let mut ids: Vec<u16> = Vendor::ALL.iter().map(|v| v.usb_vendor_id()).collect();
+    for entry in catalogue::ENTRIES {
+        if !ids.contains(&entry.id.vid) {
+            ids.push(entry.id.vid);
+        }
+    }
+    ids
 }
 
 /// What the browser offers, read once at start.
@@ -115,6 +124,18 @@ impl DeviceView {
             port_role: found.role.label(),
             is_virtual: via == Via::Virtual,
             key: found.identity.imei.as_deref().map(modemflash_core::settings::device_key),
+        }
+    }
+
+    /// What the card knows of the modem's identity, for the chosen firmware's fit check
+    /// (the family's rule: Balong hardware, Sierra product, Qualcomm package models).
+    pub fn identity(&self) -> Identity {
+        Identity {
+            manufacturer: self.manufacturer.clone(),
+            model: self.model.clone(),
+            revision: self.firmware.clone(),
+            hardware: self.hardware.clone(),
+            ..Identity::default()
         }
     }
 }
@@ -275,7 +296,6 @@ pub fn log_text_line(line: &LogLine) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use modemflash_core::at::identity::Identity;
     use modemflash_core::device::PortRole;
     use modemflash_core::port::PortError;
     use std::time::Duration;
@@ -292,8 +312,8 @@ mod tests {
     }
 
     #[test]
-    fn chooser_filters_the_six_modem_vendors() {
-        assert_eq!(chooser_vendor_ids(), [0x12d1, 0x19d2, 0x1199, 0x1bbb, 0x1410, 0x05c6]);
+    fn chooser_filters_the_six_modem_vendors_and_longcheer() {
+        assert_eq!(chooser_vendor_ids(), [0x12d1, 0x19d2, 0x1199, 0x1bbb, 0x1410, 0x05c6, 0x1c9e]);
     }
 
     #[test]

@@ -4,18 +4,16 @@
 use std::str::FromStr;
 
 use leptos::prelude::*;
+use modemflash_core::at::identity::Identity;
 use modemflash_core::at::AtClient;
 use modemflash_core::device::probe;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::event::{Event, Observer};
-use modemflash_core::flasher::{Failure, Flasher, Job, Journal, Plan, Report};
-use modemflash_core::image::balong::fit::{check_fit, StickFacts};
-use modemflash_core::image::{inspect, InspectOptions};
-use modemflash_core::image::{Inspection, Sha256Digest};
+use modemflash_core::flasher::{Failure, FamilyFacts, Flasher, Job, Journal, Plan, Report};
+use modemflash_core::image::{InspectOptions, Selection, Sha256Digest};
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::E3372H;
 use modemflash_sim::Sim;
-use web_sys::Blob;
 
 use crate::firmware_view::{FirmwareState, FirmwareView};
 use crate::job_view::JobView;
@@ -23,6 +21,7 @@ use crate::modem::{ModemConnector, ModemPort};
 use crate::platform::{self, JobGuard};
 use crate::session::{LogLine, Screen, Via};
 use crate::transport::blob_source::BlobSource;
+use crate::transport::firmware_files::FirmwareFiles;
 
 /// The most lines the log console keeps; older ones are dropped first.
 pub const LOG_CAPACITY: usize = 5000;
@@ -75,21 +74,27 @@ pub async fn identify_virtual(sim: &Sim, log: RwSignal<Vec<LogLine>>) -> Screen 
     }
 }
 
-/// Reads and checks a firmware file; `expected` is the SHA-256 the person pasted, if any,
-/// and `stick` the connected stick, whose fit becomes one more check.
+/// Reads and checks the chosen firmware; `expected` is the SHA-256 the person pasted, if
+/// any, and `stick` the connected modem, whose fit (by the image family's rule) becomes
+/// one more check.
 pub async fn verify(
-    blob: Blob,
-    name: &str,
+    choice: &FirmwareFiles,
     expected: &str,
-    stick: Option<StickFacts<'_>>,
-) -> (FirmwareState, Option<Inspection>) {
+    stick: Option<&Identity>,
+) -> (FirmwareState, Option<Selection<BlobSource>>) {
+    let name = choice.name();
     let unreadable = |error: String, next_step: &str| FirmwareState::Unreadable {
-        name: name.to_string(),
+        name: name.clone(),
         error,
         next_step: next_step.to_string(),
     };
     let expected_sha256 = match expected.trim() {
         "" => None,
+        // As the CLI refuses `--sha256` with a folder: a checksum belongs to one file.
+        _ if matches!(choice, FirmwareFiles::Several { .. }) => {
+            let next = "Clear the checksum field to check these files, or choose the one file the checksum belongs to.";
+            return (unreadable("A SHA-256 checksum checks one file, but several were chosen.".into(), next), None);
+        }
         text => match Sha256Digest::from_str(text) {
             Ok(digest) => Some(digest),
             Err(e) => {
@@ -99,18 +104,19 @@ pub async fn verify(
         },
     };
     let started = platform::now_ms();
-    let mut source = BlobSource::new(blob);
-    match inspect(&mut source, &InspectOptions { expected_sha256 }).await {
-        Ok(mut inspection) => {
+    match choice.select(&InspectOptions { expected_sha256 }).await {
+        Ok(mut selection) => {
+            let inspection = &mut selection.inspection;
             if let Some(stick) = stick {
-                inspection.report.push(check_fit(&inspection.image.target, &stick));
+                let fit = FamilyFacts::of(inspection.image.family).fit;
+                inspection.report.push(fit(&inspection.image.target, stick));
             }
             let state = FirmwareState::Checked {
-                view: FirmwareView::new(name, &inspection),
+                view: FirmwareView::new(&name, inspection),
                 ms: platform::now_ms() - started,
                 wasm_bytes: platform::wasm_memory_bytes(),
             };
-            (state, Some(inspection))
+            (state, Some(selection))
         }
         Err(e) => (unreadable(e.to_string(), e.next_step()), None),
     }
@@ -156,12 +162,12 @@ impl Observer for JobObserver {
 pub async fn flash(
     connector: ModemConnector,
     port: ModemPort,
-    inspection: &Inspection,
-    blob: Blob,
+    selection: &mut Selection<BlobSource>,
     usb: Option<UsbId>,
     view: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
 ) -> Result<Report, Failure> {
+    let inspection = selection.for_flashing();
     let key = Plan::journal_key(&inspection.image);
     let journal = platform::load_journal(&key).unwrap_or_else(|| Journal::new(key.clone()));
     if !journal.finished.is_empty() {
@@ -171,7 +177,7 @@ pub async fn flash(
     let _guard = JobGuard::install().await;
     let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) })
         .with_wall_clock(crate::settings_steps::unix_now());
-    let job = Job { inspection, source: BlobSource::new(blob), only: None, journal, usb };
+    let job = Job { inspection: &inspection, source: &mut selection.source, only: None, journal, usb };
     let result = flasher.run(port, job).await;
     if result.is_ok() {
         platform::forget_journal(&key);

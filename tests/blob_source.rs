@@ -39,3 +39,21 @@ async fn a_read_past_the_end_is_out_of_range_not_short() {
     let err = source.read_at(995, &mut buf).await.unwrap_err();
     assert_eq!(err, SourceError::OutOfRange { offset: 995, len: 10, size: 1000 });
 }
+
+#[wasm_bindgen_test]
+async fn a_zipped_package_in_a_blob_is_verified_and_read_back_entry_by_entry() {
+    use modemflash_core::image::{InspectOptions, Selection};
+    use modemflash_sim::image::qualcomm::stick_package;
+    use modemflash_sim::profile::ZTE_MF626;
+    let package = stick_package(&ZTE_MF626, "BD_P673A2V1.0.1B02", 3 << 20);
+    let zip = package.zip();
+    let mut selection = Selection::of_file(BlobSource::new(blob(&zip)), &InspectOptions::default()).await.unwrap();
+    assert!(selection.inspection.report.passed(), "{:?}", selection.inspection.report);
+    assert_eq!(selection.inspection.image.size, zip.len() as u64);
+    // The entries back to back, in name order, as the flasher reads them.
+    let unpacked: Vec<u8> = package.files.iter().flat_map(|(_, bytes)| bytes.clone()).collect();
+    assert_eq!(selection.source.len(), unpacked.len() as u64);
+    let mut read = vec![0; unpacked.len()];
+    selection.source.read_at(0, &mut read).await.unwrap();
+    assert!(read == unpacked, "the entries read back as the package's files");
+}

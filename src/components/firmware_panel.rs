@@ -1,4 +1,5 @@
-//! Choosing the firmware file and seeing it verified, check by check.
+//! Choosing the firmware (a file, a zipped package, several files or a folder) and
+//! seeing it verified, check by check.
 
 use leptos::prelude::*;
 use modemflash_core::image::Outcome;
@@ -7,8 +8,9 @@ use wasm_bindgen::JsCast;
 use crate::firmware_view::{CheckRow, FirmwareState, FirmwareView};
 use crate::job_view::{human_bytes, one_decimal};
 use crate::tr::Tr;
+use crate::transport::firmware_files::FirmwareFiles;
 
-/// The firmware step: file picker, drop zone, expected checksum, checklist.
+/// The firmware step: file and folder pickers, drop zone, expected checksum, checklist.
 #[component]
 pub fn FirmwarePanel(
     #[prop(into)] state: Signal<FirmwareState>,
@@ -20,35 +22,47 @@ pub fn FirmwarePanel(
     /// Whether a job is running (no new file then).
     #[prop(into)]
     busy: Signal<bool>,
-    on_file: Callback<web_sys::File>,
+    on_files: Callback<FirmwareFiles>,
     on_demo: Callback<()>,
     /// Checks the chosen file again (after a checksum was pasted).
     on_recheck: Callback<()>,
 ) -> impl IntoView {
     let tr = Tr::get();
     let dragging = RwSignal::new(false);
+    // Why a dropped folder could not be read; cleared by the next choice.
+    let drop_failed = RwSignal::new(None::<String>);
     let pick = move |ev: leptos::ev::Event| {
         let Some(target) = ev.target() else { return };
         let input: web_sys::HtmlInputElement = target.unchecked_into();
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            on_file.run(file);
+        if let Some(files) = input.files().as_ref().and_then(FirmwareFiles::from_list) {
+            drop_failed.set(None);
+            on_files.run(files);
         }
         input.set_value("");
     };
     let drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-            if !busy.get_untracked() {
-                on_file.run(file);
+        let Some(data) = ev.data_transfer().filter(|_| !busy.get_untracked()) else { return };
+        // A dropped folder's entries must be taken during the event; they are read after.
+        let dropped = FirmwareFiles::dropped(&data);
+        leptos::task::spawn_local(async move {
+            match dropped.read().await {
+                Ok(Some(files)) => {
+                    drop_failed.set(None);
+                    on_files.run(files);
+                }
+                Ok(None) => {}
+                Err(reason) => drop_failed.set(Some(reason)),
             }
-        }
+        });
     };
     let has_file = move || !matches!(state.get(), FirmwareState::None);
     view! {
         <section class="firmware-panel" aria-labelledby="firmware-title" data-testid="firmware-panel">
             <h2 id="firmware-title">{tr.t("firmware.title")}</h2>
             <p>{tr.t("firmware.intro")}</p>
+            <p>{tr.t("firmware.package_note")}</p>
             <div
                 class="drop-zone"
                 class:dragging=move || dragging.get()
@@ -63,13 +77,28 @@ pub fn FirmwarePanel(
                 <input
                     id="firmware-input"
                     type="file"
-                    accept=".bin,.exe,.BIN,.EXE,.app,.APP,.cwe,.spk,.nvu,.CWE,.SPK,.NVU"
+                    multiple
+                    accept=".bin,.exe,.BIN,.EXE,.app,.APP,.cwe,.spk,.nvu,.CWE,.SPK,.NVU,.zip,.ZIP,.hex,.HEX,.mbn,.MBN,.img,.IMG,.json"
                     data-testid="firmware-input"
+                    disabled=move || busy.get()
+                    on:change=pick
+                />
+                <label for="firmware-folder">{tr.t("firmware.folder_label")}</label>
+                <input
+                    id="firmware-folder"
+                    type="file"
+                    prop:webkitdirectory=true
+                    data-testid="firmware-folder"
                     disabled=move || busy.get()
                     on:change=pick
                 />
                 <span class="hint">{tr.t("firmware.drop_hint")}</span>
             </div>
+            {move || drop_failed.get().map(|reason| view! {
+                <p class="next-step" role="alert" data-testid="drop-failed">
+                    {move || tr.format("firmware.drop_failed", &[("reason", &reason)])}
+                </p>
+            })}
             <Show when=move || is_virtual.get()>
                 <p>
                     <button data-testid="demo-firmware" disabled=move || busy.get() on:click=move |_| on_demo.run(())>

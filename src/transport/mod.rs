@@ -1,6 +1,7 @@
 //! Browser transports implementing the engine's `Port`.
 
 pub mod blob_source;
+pub mod firmware_files;
 pub mod reconnect;
 pub mod web_serial;
 pub mod web_usb;

@@ -19,7 +19,7 @@ use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use modemflash_core::device::catalogue::Mode;
-use modemflash_core::device::probe::answers_at;
+use modemflash_core::device::probe::PortProbe;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::flasher::{ConnectError, Connector, Reconnect};
 use web_sys::{SerialPort, UsbDevice};
@@ -109,9 +109,9 @@ impl Connector for WebConnector {
         self.channel.prompt.set(Some(ReconnectPrompt { mode: wanted.mode, ids: wanted.ids.clone(), over_usb }));
         let granted = async {
             if over_usb {
-                ModemPort::Usb(granted_device(&wanted.ids, wanted.role).await)
+                ModemPort::Usb(granted_device(&wanted.ids, wanted.role, wanted.probe()).await)
             } else {
-                ModemPort::Serial(granted_port(&wanted.ids, wanted.role).await)
+                ModemPort::Serial(granted_port(&wanted.ids, wanted.probe()).await)
             }
         };
         let chosen = match select(rx, Box::pin(granted)).await {
@@ -143,13 +143,14 @@ enum Choice {
 }
 
 /// Waits until a port the page already has permission for shows one of `ids`, and
-/// opens it. A browser may list every port of the dongle under one id: for the AT role
-/// the one that answers `AT` is taken (the others are closed again).
-async fn granted_port(ids: &[UsbId], role: PortRole) -> WebSerialPort {
+/// opens it. A browser may list every port of the dongle under one id: the one that
+/// answers `probe` is taken (`AT` for the AT port, the DMSS probe for a Qualcomm
+/// download port); the others are closed again.
+async fn granted_port(ids: &[UsbId], probe: PortProbe) -> WebSerialPort {
     loop {
         for candidate in granted(ids).await {
             let Ok(mut port) = WebSerialPort::open(candidate).await else { continue };
-            if role != PortRole::Pcui || matches!(answers_at(&mut port).await, Ok(true)) {
+            if matches!(probe.accepts(&mut port).await, Ok(true)) {
                 return port;
             }
             port.close().await;
@@ -159,12 +160,13 @@ async fn granted_port(ids: &[UsbId], role: PortRole) -> WebSerialPort {
 }
 
 /// Waits until a USB device the page already has permission for shows one of `ids`,
-/// and claims the interface for `role` (for the AT role, only if it answers `AT`).
-async fn granted_device(ids: &[UsbId], role: PortRole) -> WebUsbPort {
+/// and claims the interface for `role`, if it answers `probe` (AT for the AT port, the
+/// DMSS probe for a Qualcomm download port).
+async fn granted_device(ids: &[UsbId], role: PortRole, probe: PortProbe) -> WebUsbPort {
     loop {
         for device in web_usb::granted(ids).await {
             let Ok(mut port) = WebUsbPort::open(device, role).await else { continue };
-            if role != PortRole::Pcui || matches!(answers_at(&mut port).await, Ok(true)) {
+            if matches!(probe.accepts(&mut port).await, Ok(true)) {
                 return port;
             }
             port.close().await;

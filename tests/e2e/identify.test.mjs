@@ -42,7 +42,7 @@ test('identifies a modem through Web Serial and closes the port cleanly', { time
       const request = log.find((e) => e.op === 'requestPort');
       assert.deepEqual(
         request.filters.map((f) => f.usbVendorId),
-        [0x12d1, 0x19d2, 0x1199, 0x1bbb, 0x1410, 0x05c6],
+        [0x12d1, 0x19d2, 0x1199, 0x1bbb, 0x1410, 0x05c6, 0x1c9e],
         'the chooser is filtered to the known modem vendors',
       );
       const open = log.find((e) => e.op === 'open');

@@ -7,48 +7,20 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use futures::executor::block_on;
-use modemflash_core::image::balong::{self, FolderFile};
+use modemflash_core::image::balong::FolderFile;
 use modemflash_core::image::cwe::{self, tree::CweNode};
-use modemflash_core::image::qualcomm;
-use modemflash_core::image::{inspect, Family, InspectOptions};
-use modemflash_core::image::{Inspection, Sha256Digest, SourceError};
-
 use modemflash_core::image::file::FileSource;
-use modemflash_core::image::{ByteSource, Chain};
+use modemflash_core::image::{Chain, Family, InspectOptions, Piece, Selection};
+use modemflash_core::image::{Inspection, Sha256Digest, SourceError};
 
 /// An inspected image and the files its bytes come from.
 pub struct Firmware {
     /// What the image holds and every check made on it.
     pub inspection: Inspection,
     /// The file, the folder's files or the zip's entries back to back.
-    pub source: Chain<Piece>,
+    pub source: Chain<Piece<FileSource>>,
     /// A Sierra CWE file's tree of nested images, in pre-order (empty for other families).
     pub nested: Vec<CweNode>,
-}
-
-/// One part of a firmware's bytes: a file on disk, or an entry unpacked from a zip.
-#[derive(Debug)]
-pub enum Piece {
-    /// A file, read as needed.
-    File(FileSource),
-    /// A zip entry, unpacked in memory.
-    Unpacked(Vec<u8>),
-}
-
-impl ByteSource for Piece {
-    fn len(&self) -> u64 {
-        match self {
-            Piece::File(f) => f.len(),
-            Piece::Unpacked(v) => v.len() as u64,
-        }
-    }
-
-    async fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), SourceError> {
-        match self {
-            Piece::File(f) => f.read_at(offset, buf).await,
-            Piece::Unpacked(v) => v.read_at(offset, buf).await,
-        }
-    }
 }
 
 /// Why a firmware file or folder could not be read at all (exit status 2).
@@ -118,38 +90,19 @@ pub fn load(path: &Path, expected_sha256: Option<Sha256Digest>) -> Result<Firmwa
         if expected_sha256.is_some() {
             return Err(LoadError::ChecksumOfFolder { path: path.to_path_buf() });
         }
-        let mut files = folder_files(path).map_err(unreadable)?;
-        let inspection = if qualcomm::looks_like_package(files.iter().map(|f| f.name.as_str())) {
-            block_on(qualcomm::inspect_package(&mut files))
-        } else {
-            block_on(balong::inspect_folder(&mut files))
-        }
-        .map_err(read_failed)?;
-        let source = Chain::new(files.into_iter().map(|f| Piece::File(f.source)));
+        let files = folder_files(path).map_err(unreadable)?;
+        let Selection { inspection, source } = block_on(Selection::of_files(files)).map_err(read_failed)?;
         Ok(Firmware { inspection, source, nested: Vec::new() })
     } else {
-        let mut file = FileSource::open(path).map_err(unreadable)?;
-        let mut start = [0; 4];
-        if file.len() >= 4 {
-            block_on(file.read_at(0, &mut start)).map_err(read_failed)?;
-        }
-        if qualcomm::zip::is_zip(&start) {
-            // A zipped Qualcomm package (docs/qualcomm-package.md): flashed from its entries.
-            let (mut inspection, entries) = block_on(qualcomm::inspect_zip(&mut file)).map_err(read_failed)?;
-            let sha256 = block_on(Sha256Digest::record(&mut file, expected_sha256.as_ref(), &mut inspection.report))
-                .map_err(read_failed)?;
-            inspection.image.sha256 = Some(sha256);
-            let source = Chain::new(entries.into_iter().map(|e| Piece::Unpacked(e.source)));
-            return Ok(Firmware { inspection, source, nested: Vec::new() });
-        }
+        let file = FileSource::open(path).map_err(unreadable)?;
         let options = InspectOptions { expected_sha256 };
-        let inspection = block_on(inspect(&mut file, &options)).map_err(read_failed)?;
+        let Selection { inspection, mut source } = block_on(Selection::of_file(file, &options)).map_err(read_failed)?;
         let nested = if inspection.image.family == Family::SierraCwe {
-            block_on(cwe::images(&mut file)).map_err(read_failed)?
+            block_on(cwe::images(&mut source)).map_err(read_failed)?
         } else {
             Vec::new()
         };
-        Ok(Firmware { inspection, source: Chain::new([Piece::File(file)]), nested })
+        Ok(Firmware { inspection, source, nested })
     }
 }
 

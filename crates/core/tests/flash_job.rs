@@ -321,15 +321,17 @@ impl modemflash_core::flasher::Connector for NeverBack {
 
 #[test]
 fn a_late_reply_is_never_taken_for_the_next_commands_ack() {
-    // Found by the fault matrix (`modemflash-bench faults --seed 7`, run 249).
+    // Found by the fault matrix (`modemflash-bench faults --seed 7`, run 249); the
+    // numbers are 3 later than the run's since the settings backup asks 3 more
+    // questions first (`^SYSCFGEX=?`, `^SYSCFGEX?`, `+CLCK`).
     let update = update_for(&E3372H, 24_000);
     let sim = Sim::with_link(&E3372H, Link::usb_high_speed());
     sim.set_faults(
         FaultPlan::new()
-            .with(Fault::DropToHost { nth: 17 })
-            .with(Fault::CorruptToDevice { nth: 23 })
-            .with(Fault::DelayToHost { nth: 30, by: Duration::from_millis(3591) })
-            .with(Fault::CorruptToHost { nth: 46 }),
+            .with(Fault::DropToHost { nth: 20 })
+            .with(Fault::CorruptToDevice { nth: 26 })
+            .with(Fault::DelayToHost { nth: 33, by: Duration::from_millis(3591) })
+            .with(Fault::CorruptToHost { nth: 49 }),
     );
     let (result, events) = run(&sim, &update, None, Journal::default());
     // The late ACK of a data block arrived while the partition's `43` was lost on the

@@ -218,16 +218,16 @@ fn zipped(package: &QualcommPackage) -> Vec<u8> {
 
 #[test]
 fn a_zipped_package_is_verified_and_flashed_from_its_entries() {
-    use modemflash_core::image::qualcomm::inspect_zip;
-    use modemflash_core::image::Chain;
+    use modemflash_core::image::{InspectOptions, Selection};
     let package = stick_package(&ZTE_MF626, NEW_VERSION, 150_000);
     let zip = zipped(&package);
     assert!(modemflash_core::image::qualcomm::zip::is_zip(&zip));
-    let (inspection, entries) = block_on(inspect_zip(&mut zip.as_slice())).unwrap();
-    assert!(inspection.report.passed(), "{:#?}", inspection.report);
-    assert_eq!(entries.len(), package.files.len(), "the folder inside the zip is flattened");
-    let chain = Chain::new(entries.into_iter().map(|e| e.source));
-    let inspection = inspection.chained(|i| chain.start_of(i));
+    let selection = block_on(Selection::of_file(zip.as_slice(), &InspectOptions::default())).unwrap();
+    assert!(selection.inspection.report.passed(), "{:#?}", selection.inspection.report);
+    assert_eq!(selection.inspection.image.sha256.as_ref().map(|d| d.to_string().len()), Some(64));
+    let inspection = selection.for_flashing();
+    let chain = selection.source;
+    assert_eq!(chain.start_of(package.files.len()), package.files.iter().map(|f| f.1.len() as u64).sum::<u64>());
     let sim = Sim::new(&ZTE_MF626);
     let port = sim.open_role(PortRole::Pcui).unwrap();
     let mut flasher = Flasher::new(SimConnector::new(sim.clone()), Vec::new());
@@ -240,13 +240,32 @@ fn a_zipped_package_is_verified_and_flashed_from_its_entries() {
 #[test]
 fn a_damaged_zip_is_one_failing_check() {
     use modemflash_core::image::qualcomm::inspect_zip;
+    use modemflash_core::image::InspectOptions;
     let mut zip = zipped(&stick_package(&ZTE_MF626, NEW_VERSION, 20_000));
     let end = zip.len();
     zip.truncate(end - 30);
-    let (inspection, entries) = block_on(inspect_zip(&mut zip.as_slice())).unwrap();
+    let (inspection, entries) = block_on(inspect_zip(zip.as_slice(), &InspectOptions::default())).unwrap();
     assert!(entries.is_empty());
     let failed: Vec<&str> = inspection.report.failures().map(|c| c.id).collect();
     assert_eq!(failed, ["zip"]);
+}
+
+#[test]
+fn a_damaged_entry_of_a_zip_is_one_failing_check_naming_it() {
+    use modemflash_core::image::qualcomm::inspect_zip;
+    use modemflash_core::image::InspectOptions;
+    let package = stick_package(&ZTE_MF626, NEW_VERSION, 200_000);
+    let mut zip = zipped(&package);
+    let at = zip.windows(12).rposition(|w| w == b"B02/amss.mbn").unwrap();
+    let data = zip.windows(12).position(|w| w == b"B02/amss.mbn").unwrap() + 12 + 5000;
+    assert!(data < at, "inside amss.mbn's packed bytes");
+    zip[data] ^= 0x10;
+    let (inspection, entries) = block_on(inspect_zip(zip.as_slice(), &InspectOptions::default())).unwrap();
+    assert!(entries.is_empty());
+    let failed: Vec<&str> = inspection.report.failures().map(|c| c.sentence.as_str()).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0].starts_with("The package amss.mbn cannot be unpacked ("), "{failed:?}");
+    assert!(failed[0].ends_with(". Get the package again."), "{failed:?}");
 }
 
 #[test]
@@ -288,7 +307,8 @@ fn a_late_dmss_ack_is_not_taken_for_the_parameter_reply() {
     // late ACKs of those resends while it waits for PARAM_RESP.
     let update = update_for(&ZTE_MF626, 20_000);
     let sim = Sim::new(&ZTE_MF626);
-    sim.set_faults(FaultPlan::new().with(Fault::DelayToHost { nth: 21, by: Duration::from_millis(4_500) }));
+    // Burst 23: two later than before the settings backup asked `+ZSNT?` and `+CLCK`.
+    sim.set_faults(FaultPlan::new().with(Fault::DelayToHost { nth: 23, by: Duration::from_millis(4_500) }));
     let (result, events) = run(&sim, &update, Journal::default());
     let failure = result.unwrap_err();
     assert!(matches!(failure.error, FlashError::Dmss(_)), "{failure}");
@@ -322,4 +342,16 @@ fn a_garbled_model_is_asked_again_and_a_lost_qcdmg_ok_does_not_stop_the_switch()
             }
         }
     }
+}
+
+#[test]
+fn the_dmss_probe_accepts_the_download_port_and_not_the_at_port() {
+    use modemflash_core::device::probe::PortProbe;
+    let sim = Sim::from_dongle(VirtualDongle::in_download_mode(&ZTE_MF626), Default::default());
+    let mut download = sim.open_role(PortRole::Download).unwrap();
+    assert!(block_on(PortProbe::Dmss.accepts(&mut download)).unwrap());
+    let sim = Sim::new(&ZTE_MF626);
+    let mut at = sim.open_role(PortRole::Pcui).unwrap();
+    assert!(!block_on(PortProbe::Dmss.accepts(&mut at)).unwrap());
+    assert!(block_on(PortProbe::At.accepts(&mut at)).unwrap(), "the AT port still answers AT after the probe");
 }

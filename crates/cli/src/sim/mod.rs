@@ -48,8 +48,9 @@ pub struct SimArgs {
     #[arg(long, value_name = "PATH", conflicts_with = "bridge")]
     link: Option<PathBuf>,
     /// Write a synthetic update for this profile's stick to PATH and exit (a file for
-    /// Huawei sticks, a package folder for Qualcomm ones): something to try `flash` (and
-    /// the page) against the virtual dongle with. Never a vendor's.
+    /// Huawei sticks, a package folder for Qualcomm ones, or its .zip when PATH ends in
+    /// .zip): something to try `flash` (and the page) against the virtual dongle with.
+    /// Never a vendor's.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["interface", "role", "link"])]
     write_update: Option<PathBuf>,
     /// With --write-update: the firmware version the update installs (default: one the
@@ -69,6 +70,12 @@ pub struct SimArgs {
     /// usblsafe*.bin, as patched loaders are named).
     #[arg(long, requires = "write_loader")]
     patched: bool,
+    /// When serving ends, write the virtual flash to DIR: one `<code>.bin` per partition
+    /// written (8 hex digits: the Balong partition code, the Qualcomm table index) and
+    /// `partition-table.bin` when a Qualcomm table was sent, for tests to compare with
+    /// the firmware.
+    #[arg(long, value_name = "DIR", conflicts_with = "write_update")]
+    dump_flash: Option<PathBuf>,
     /// The mode the dongle is in when it is plugged in (download: an earlier update was
     /// interrupted).
     #[arg(long, value_enum, value_name = "MODE", default_value = "normal")]
@@ -113,11 +120,15 @@ impl From<Role> for PortRole {
     }
 }
 
-/// A Qualcomm stick's update is a package folder (docs/qualcomm-package.md).
+/// A Qualcomm stick's update is a package folder, or its zip (docs/qualcomm-package.md).
 fn write_package(path: &std::path::Path, version: &str, args: &SimArgs) -> ExitCode {
     let package = modemflash_sim::image::qualcomm::stick_package(args.profile, version, args.size);
-    let written = std::fs::create_dir_all(path)
-        .and_then(|()| package.files.iter().try_for_each(|(name, bytes)| std::fs::write(path.join(name), bytes)));
+    let written = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        std::fs::write(path, package.zip())
+    } else {
+        std::fs::create_dir_all(path)
+            .and_then(|()| package.files.iter().try_for_each(|(name, bytes)| std::fs::write(path.join(name), bytes)))
+    };
     match written {
         Ok(()) => {
             println!("{}", path.display());
@@ -184,6 +195,7 @@ pub fn run(args: &SimArgs) -> ExitCode {
         return output::failure(format_args!("cannot handle SIGINT/SIGTERM: {e}"), None);
     }
     let served = if args.bridge { bridge::serve(&sim) } else { pty::serve(&sim, choice, args.link.as_deref()) };
+    let served = served.and_then(|()| args.dump_flash.as_deref().map_or(Ok(()), |dir| dump_flash(&sim, dir)));
     match served {
         Ok(()) => {
             if !args.bridge {
@@ -205,6 +217,21 @@ fn report_flash(sim: &Sim) {
             eprintln!("flash {code:08x} {} bytes sha256 {digest}", bytes.len());
         }
     });
+}
+
+/// Writes the virtual flash into `dir` (see `--dump-flash`).
+fn dump_flash(sim: &Sim, dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    sim.inspect(|d| {
+        for (code, bytes) in d.flash() {
+            std::fs::write(dir.join(format!("{code:08x}.bin")), bytes)?;
+        }
+        match d.partition_table() {
+            [] => Ok(()),
+            table => std::fs::write(dir.join("partition-table.bin"), table),
+        }
+    })
+    .map_err(|e| std::io::Error::new(e.kind(), format!("cannot dump the virtual flash into {}: {e}", dir.display())))
 }
 
 /// The normal-mode interface `--interface` or `--role` chose (the AT command port by

@@ -15,6 +15,7 @@ use crate::at::identity::Identity;
 use crate::at::{AtClient, AtError};
 use crate::event::{Level, Observer};
 use crate::port::{Port, PortError};
+use crate::protocol::diag;
 
 /// How many times `AT` is sent before a port counts as silent. A modem that has just
 /// enumerated can miss the first command while its firmware starts the AT task.
@@ -111,6 +112,33 @@ pub async fn answers_at<P: Port>(port: &mut P) -> Result<bool, PortError> {
         }
     }
     Ok(false)
+}
+
+/// How a port is recognised as the one wanted ([`crate::flasher::Reconnect::probe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortProbe {
+    /// Taken as it is: the only port of its mode.
+    None,
+    /// Answers `AT` ([`answers_at`]).
+    At,
+    /// Answers the DMSS probe as a boot ROM in download mode or a running streaming
+    /// programmer (specs/qualcomm-dload.md §2.4).
+    Dmss,
+}
+
+impl PortProbe {
+    /// Whether `port` is the wanted one. Nothing is logged: the chosen port is probed
+    /// again in full by the step that uses it.
+    pub async fn accepts<P: Port>(self, port: &mut P) -> Result<bool, PortError> {
+        match self {
+            PortProbe::None => Ok(true),
+            PortProbe::At => answers_at(port).await,
+            PortProbe::Dmss => Ok(matches!(
+                diag::probe(port).await?,
+                diag::ProbeState::DmssDownload | diag::ProbeState::StreamingProgrammer
+            )),
+        }
+    }
 }
 
 /// Sends `AT` until it is answered `OK`, [`AT_PROBE_TRIES`] times at most.

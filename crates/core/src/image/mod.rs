@@ -15,6 +15,7 @@ pub mod flashed;
 pub mod folder;
 pub mod qualcomm;
 pub mod report;
+pub mod selection;
 pub mod source;
 pub mod usbloader;
 
@@ -24,6 +25,7 @@ pub use digest::Sha256Digest;
 pub use flashed::FlashedReader;
 pub use folder::FolderFile;
 pub use report::{Check, Outcome, VerificationReport};
+pub use selection::{Piece, Selection};
 pub use source::{ByteSource, Chain, SourceError};
 
 /// What the user adds to the file.

@@ -3,20 +3,15 @@
 //! in one source (docs/qualcomm-package.md), as the CLI's and the page's chains do.
 
 use futures::executor::block_on;
-use modemflash_core::image::qualcomm::{inspect_zip, zip::is_zip};
-use modemflash_core::image::{inspect, InspectOptions, Inspection, SourceError};
+use modemflash_core::image::{ByteSource, InspectOptions, Inspection, Selection, SourceError};
 
 /// The inspection of `file` and the bytes its offsets refer to.
 pub fn inspected(file: Vec<u8>) -> Result<(Inspection, Vec<u8>), SourceError> {
-    if !is_zip(&file) {
-        return Ok((block_on(inspect(&mut file.as_slice(), &InspectOptions::default()))?, file));
+    let mut selection = block_on(Selection::of_file(file.as_slice(), &InspectOptions::default()))?;
+    let inspection = selection.for_flashing();
+    let mut bytes = vec![0; usize::try_from(selection.source.len()).unwrap_or(usize::MAX)];
+    if !bytes.is_empty() && inspection.report.passed() {
+        block_on(selection.source.read_at(0, &mut bytes))?;
     }
-    let (inspection, entries) = block_on(inspect_zip(&mut file.as_slice()))?;
-    let mut starts = Vec::with_capacity(entries.len());
-    let mut chain = Vec::new();
-    for entry in entries {
-        starts.push(chain.len() as u64);
-        chain.extend(entry.source);
-    }
-    Ok((inspection.chained(|i| starts[i]), chain))
+    Ok((inspection, bytes))
 }

@@ -37,7 +37,9 @@ pub struct Manifest {
 impl Manifest {
     /// Parses the manifest text.
     pub fn parse(text: &[u8]) -> Result<Manifest, String> {
-        let m: Manifest = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+        // From text, as the page parses its translations: one JSON reader in the wasm.
+        let text = std::str::from_utf8(text).map_err(|_| "it is not UTF-8 text".to_string())?;
+        let m: Manifest = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if m.format != FORMAT {
             return Err(format!("its format is {:?}, expected {FORMAT:?}", m.format));
         }

@@ -16,13 +16,16 @@ pub mod zip;
 use crate::image::balong::fit::StickFacts;
 use crate::image::folder::{listing, FolderFile};
 use crate::image::report::{grouped, Check, VerificationReport};
+use crate::image::selection::Piece;
 use crate::image::source::{ByteSource, SourceError};
 use crate::image::{
-    Compression, Family, FirmwareImage, Inspection, Layout, Loader, Partition, Sha256Digest, Span, TargetFacts,
+    Compression, Family, FirmwareImage, InspectOptions, Inspection, Layout, Loader, Partition, Sha256Digest, Span,
+    TargetFacts,
 };
 use crate::protocol::streaming::PartitionTable;
 
 pub use manifest::Manifest;
+pub use zip::ZipMember;
 
 /// File names the partition table goes by.
 pub const TABLE_NAMES: &[&str] = &["partition.mbn", "partition.bin"];
@@ -95,35 +98,51 @@ pub fn check_models(target: &TargetFacts, stick: &StickFacts<'_>) -> Check {
     }
 }
 
-/// Inspects a zipped package: its entries as [`inspect_package`] takes them, whose
-/// positions the inspection's sources refer to. A zip that cannot be unpacked gives a
-/// report with one failing check and no entries.
-pub async fn inspect_zip<S: ByteSource + ?Sized>(
-    src: &mut S,
-) -> Result<(Inspection, Vec<FolderFile<Vec<u8>>>), SourceError> {
-    match zip::unpack(src).await? {
-        Ok(mut files) => {
-            let mut inspection = inspect_package(&mut files).await?;
-            inspection.image.size = src.len();
-            inspection.image.layout = Layout::File { starts_at: 0 };
-            Ok((inspection, files))
+/// Inspects a zipped package read in place (see [`zip`]): its entries as
+/// [`inspect_package`] takes them (as [`Piece`]s, the type a folder's files are
+/// inspected as too: one copy of the inspection in the page's wasm), whose positions
+/// the inspection's sources refer to,
+/// plus the zip's own SHA-256 compared with `options.expected_sha256`. A zip that cannot
+/// be unpacked (a damaged directory, or an entry whose data or CRC-32 is damaged) gives
+/// a report with one failing `zip` check and no entries.
+pub async fn inspect_zip<S: ByteSource>(
+    mut src: S,
+    options: &InspectOptions,
+) -> Result<(Inspection, Vec<FolderFile<Piece<S>>>), SourceError> {
+    let size = src.len();
+    let mut whole = VerificationReport::new();
+    let sha256 = Sha256Digest::record(&mut src, options.expected_sha256.as_ref(), &mut whole).await?;
+    let unpacked = match zip::members(src).await? {
+        Ok(members) => {
+            let mut files: Vec<FolderFile<Piece<S>>> =
+                members.into_iter().map(|m| FolderFile { name: m.name, source: Piece::Zipped(m.source) }).collect();
+            match inspect_package(&mut files).await {
+                Ok(inspection) => Ok((inspection, files)),
+                Err(e) => Err(files.iter().find_map(|f| f.source.damage().map(str::to_string)).ok_or(e)?),
+            }
         }
-        Err(reason) => {
-            let mut report = VerificationReport::new();
-            report.push(Check::fail("zip", format!("The package cannot be used: {reason}. Get the package again.")));
-            let image = FirmwareImage {
-                family: Family::QualcommPackage,
-                layout: Layout::File { starts_at: 0 },
-                size: src.len(),
-                sha256: None,
-                target: TargetFacts::default(),
-                signature: None,
-                partitions: Vec::new(),
-                loader: None,
-            };
-            Ok((Inspection { image, report }, Vec::new()))
-        }
-    }
+        Err(reason) => Err(reason),
+    };
+    let (mut inspection, files) = unpacked.unwrap_or_else(|reason| {
+        let mut report = VerificationReport::new();
+        report.push(Check::fail("zip", format!("The package {reason}. Get the package again.")));
+        let image = FirmwareImage {
+            family: Family::QualcommPackage,
+            layout: Layout::Folder,
+            size,
+            sha256: None,
+            target: TargetFacts::default(),
+            signature: None,
+            partitions: Vec::new(),
+            loader: None,
+        };
+        (Inspection { image, report }, Vec::new())
+    });
+    inspection.image.size = size;
+    inspection.image.layout = Layout::File { starts_at: 0 };
+    inspection.image.sha256 = Some(sha256);
+    whole.checks().iter().for_each(|c| inspection.report.push(c.clone()));
+    Ok((inspection, files))
 }
 
 /// Inspects a package given as its files (a folder, a multi-file selection, or the
@@ -312,7 +331,11 @@ fn match_images<S: ByteSource>(
             continue;
         }
         match table.entry(&name) {
-            Some((index, entry)) if entry.fits(file.source.len()) => found.push((index, position)),
+            Some((index, entry)) if entry.fits(file.source.len()) => {
+                // In table order (inserted: no sort routine in the page's wasm).
+                let at = found.partition_point(|f| *f < (index, position));
+                found.insert(at, (index, position));
+            }
             Some((_, entry)) => report.push(Check::fail(
                 "partition-fit",
                 format!(
@@ -331,7 +354,6 @@ fn match_images<S: ByteSource>(
             )),
         }
     }
-    found.sort();
     if found.is_empty() {
         report.push(Check::fail("partition-fit", "The package holds no partition image (such as amss.mbn)."));
     } else {

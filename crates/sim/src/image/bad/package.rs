@@ -213,20 +213,24 @@ fn zips() -> Vec<BadFile> {
     corpus.push(BadFile::naming(
         "an entry claiming 4 GiB",
         claiming(&zip, "amss.mbn", u32::MAX),
-        "more than any package file",
+        // 0xFFFFFFFF is Zip64's marker (APPNOTE §4.4.8): refused as such.
+        "Zip64",
     ));
     corpus.push(BadFile::naming(
         "an entry claiming one byte over the largest entry",
         claiming(&zip, "amss.mbn", MAX_ENTRY as u32 + 1),
-        "more than any package file",
+        "more than 256 MiB",
     ));
     let many = QualcommPackage { files: (0..24).map(|i| (format!("part{i:02}.mbn"), vec![0; 1000])).collect() }.zip();
     let bomb = (0..24).fold(many, |z, i| claiming(&z, &format!("part{i:02}.mbn"), 12 << 20));
-    corpus.push(BadFile::naming("24 entries claiming 12 MiB each", bomb, "in all"));
+    // Entries are unpacked while they are read, never held whole: a claim is believed
+    // only as far as the data goes.
+    corpus.push(BadFile::naming("24 entries claiming 12 MiB each, holding 1000 bytes", bomb, "ends before"));
     corpus.push(BadFile::naming(
         "an entry that unpacks past its claim",
         claiming(&with("amss.mbn", vec![0; 1 << 20]).zip(), "amss.mbn", 1000),
-        "more than the 1000 bytes",
+        // Unpacking stops at the claim; the CRC-32 of what was unpacked then fails.
+        "CRC-32",
     ));
     let crowd = QualcommPackage { files: (0..=MAX_ENTRIES).map(|i| (format!("f{i:03}.mbn"), vec![1])).collect() };
     corpus.push(BadFile::naming(format!("{} entries", MAX_ENTRIES + 1), crowd.zip(), "at most"));
