@@ -6,7 +6,11 @@
 // fetched from the network when there is one (a new release is picked up) and from the
 // cache when there is not.
 const CACHE = 'modemflash-v1';
-const SHELL = ['./', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png'];
+// English is the language the page falls back to offline; the others are kept as the page
+// fetches them (src/i18n_fetch.rs).
+const SHELL = ['./', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png', 'i18n/en.json'];
+/** The page's languages (src/i18n/*.json). */
+const LANGUAGES = ['en', 'es', 'fr', 'pt', 'ru'];
 
 /** Same-origin URLs a built index.html links: trunk's js, wasm and css (with their hashes). */
 function linkedAssets(html) {
@@ -27,6 +31,15 @@ async function precache() {
   const html = await page.clone().text();
   await cache.put('./', page);
   await cache.addAll([...SHELL.slice(1), ...linkedAssets(html)]);
+  // The catalogue the page fetched before this worker ran (src/i18n_fetch.rs) is kept too,
+  // taken from the browser's HTTP cache: nothing more is downloaded.
+  await Promise.all(
+    LANGUAGES.map(async (code) => {
+      const url = `i18n/${code}.json`;
+      const stored = await fetch(url, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
+      if (stored?.ok) await cache.put(url, stored);
+    }),
+  );
 }
 
 self.addEventListener('install', (event) => {

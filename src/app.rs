@@ -38,7 +38,6 @@ use crate::components::usb_connect::UsbConnectPanel;
 use crate::demo::{PacedConnector, PacedPort, Pacer};
 use crate::doctor::Doctor;
 use crate::firmware_view::FirmwareState;
-use crate::i18n::Lang;
 use crate::job_view::JobView;
 use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
@@ -97,8 +96,7 @@ pub enum JobPhase {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let remembered = crate::platform::remembered_language();
-    let lang = RwSignal::new(Lang::initial(remembered.as_deref(), browser_languages().iter().map(String::as_str)));
+    let lang = RwSignal::new(crate::i18n_fetch::opening());
     let tr = Tr(lang);
     provide_context(tr);
     // Screen readers and the browser's own translation read the page's language here.
@@ -219,8 +217,8 @@ pub fn App() -> impl IntoView {
                 LogLine::info(match &state {
                     FirmwareState::Checked { view, ms, .. } => {
                         format!(
-                            "Checked {name} in {:.1} s: {}.",
-                            ms / 1000.0,
+                            "Checked {name} in {} s: {}.",
+                            crate::job_view::one_decimal(ms / 1000.0),
                             if view.passed { "passed" } else { "refused" }
                         )
                     }
@@ -718,11 +716,6 @@ fn device_name(screen: &Screen) -> Option<String> {
         Screen::Identified(d) => Some(format!("{} {}", d.manufacturer, d.model)),
         _ => None,
     }
-}
-
-/// `navigator.languages`, most preferred first.
-fn browser_languages() -> Vec<String> {
-    window().navigator().languages().iter().filter_map(|l| l.as_string()).collect()
 }
 
 /// Offers `text` (of media type `mime`) as a download.

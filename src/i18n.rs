@@ -53,6 +53,25 @@ impl Lang {
         preferred.into_iter().find_map(Lang::from_tag).unwrap_or(Lang::En)
     }
 
+    /// The language's name in itself, for the switch: the page has only the catalogue in use
+    /// (the others are fetched when chosen). Each file's `language.name`, which a test keeps equal.
+    pub fn autonym(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+            Lang::Fr => "Français",
+            Lang::Pt => "Português",
+            Lang::Ru => "Русский",
+        }
+    }
+
+    /// The address of this language's catalogue, relative to the page (trunk copies
+    /// `src/i18n` next to it; `i18n_fetch` loads it).
+    pub fn catalog_url(self) -> String {
+        format!("i18n/{}.json", self.code())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     fn source(self) -> &'static str {
         match self {
             Lang::En => include_str!("i18n/en.json"),
@@ -63,22 +82,50 @@ impl Lang {
         }
     }
 
-    /// This language's messages, parsed once.
+    /// This language's messages, parsed once. Natively (the tests, the view models) every
+    /// file is compiled in; the page embeds none, so its first load carries only the language
+    /// in use: there a catalogue not yet [installed](Lang::install) is empty (every key shows
+    /// as itself), and the page installs one before it shows it (README "Budgets").
     pub fn catalog(self) -> &'static Catalog {
+        let slot = self.slot();
+        #[cfg(not(target_arch = "wasm32"))]
+        return slot.get_or_init(|| Catalog::parse(self.source()));
+        #[cfg(target_arch = "wasm32")]
+        {
+            static EMPTY: OnceLock<Catalog> = OnceLock::new();
+            slot.get().unwrap_or_else(|| EMPTY.get_or_init(Catalog::default))
+        }
+    }
+
+    /// Whether this language's catalogue is there ([`Lang::catalog`]).
+    pub fn is_installed(self) -> bool {
+        self.slot().get().is_some()
+    }
+
+    /// Keeps `json` (a fetched `i18n/{code}.json`) as this language's catalogue; one that
+    /// does not parse is refused, naming the problem.
+    pub fn install(self, json: &str) -> Result<(), String> {
+        let messages = serde_json::from_str(json).map_err(|e| format!("{}: {e}", self.catalog_url()))?;
+        // Installed twice (two quick switches): the first copy stays, both are the same file.
+        let _ = self.slot().set(Catalog { messages });
+        Ok(())
+    }
+
+    fn slot(self) -> &'static OnceLock<Catalog> {
         static CATALOGS: [OnceLock<Catalog>; 5] = [const { OnceLock::new() }; 5];
-        let index = Lang::ALL.iter().position(|l| *l == self).unwrap_or(0);
-        CATALOGS[index].get_or_init(|| Catalog::parse(self.source()))
+        &CATALOGS[Lang::ALL.iter().position(|l| *l == self).unwrap_or(0)]
     }
 }
 
 /// The messages of one language.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Catalog {
     messages: HashMap<String, String>,
 }
 
 impl Catalog {
     /// A translation file; one that does not parse is empty (the tests parse every file).
+    #[cfg(not(target_arch = "wasm32"))]
     fn parse(json: &str) -> Catalog {
         Catalog { messages: serde_json::from_str(json).unwrap_or_default() }
     }
@@ -118,6 +165,19 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{}.json, {key} is empty", lang.code());
             }
         }
+    }
+
+    #[test]
+    fn each_language_is_named_in_itself_as_its_file_names_it() {
+        for lang in Lang::ALL {
+            assert_eq!(lang.autonym(), lang.catalog().get("language.name"), "{}.json", lang.code());
+        }
+    }
+
+    #[test]
+    fn a_fetched_catalogue_that_does_not_parse_is_refused_by_name() {
+        let error = Lang::Ru.install("{\"connect.title\": ").unwrap_err();
+        assert!(error.starts_with("i18n/ru.json: "), "{error}");
     }
 
     #[test]

@@ -126,19 +126,26 @@ impl JobView {
     /// `1.2 MB/s · about 3 min left`, or empty before there is anything to say.
     pub fn speed_text(&self) -> String {
         let Some(rate) = self.rate else { return String::new() };
-        let speed = format!("{:.1} MB/s", rate / 1e6);
+        let speed = format!("{} MB/s", one_decimal(rate / 1e6));
         match self.seconds_left() {
-            Some(s) if s >= 90.0 => format!("{speed} · about {} min left", (s / 60.0).round()),
-            Some(s) if s >= 1.0 => format!("{speed} · about {} s left", s.round()),
+            Some(s) if s >= 90.0 => format!("{speed} · about {} min left", (s / 60.0).round() as u64),
+            Some(s) if s >= 1.0 => format!("{speed} · about {} s left", s.round() as u64),
             _ => speed,
         }
     }
 }
 
+/// `x` (not negative: a size, a rate, a percentage) with one decimal, `12.3`. Integer
+/// arithmetic: Rust's float formatting would cost the page about 11 KB of wasm (README "Budgets").
+pub fn one_decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// `12.3 MB`, `456 KB`, `789 bytes`.
 pub fn human_bytes(n: u64) -> String {
     match n {
-        n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        n if n >= 1_000_000 => format!("{} MB", one_decimal(n as f64 / 1e6)),
         n if n >= 1_000 => format!("{} KB", n / 1_000),
         n => format!("{n} bytes"),
     }
@@ -147,6 +154,15 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_decimal_rounds_to_the_nearest_tenth() {
+        assert_eq!(one_decimal(12.34), "12.3");
+        assert_eq!(one_decimal(0.96), "1.0");
+        assert_eq!(one_decimal(99.95), "100.0");
+        assert_eq!(one_decimal(0.0), "0.0");
+        assert_eq!(human_bytes(12_345_678), "12.3 MB");
+    }
     use modemflash_core::device::catalogue::Mode;
     use modemflash_core::flasher::PlannedPartition;
 

@@ -29,6 +29,8 @@ pub mod doctor;
 #[cfg(target_arch = "wasm32")]
 pub mod host;
 #[cfg(target_arch = "wasm32")]
+pub mod i18n_fetch;
+#[cfg(target_arch = "wasm32")]
 pub mod manifest_fetch;
 #[cfg(target_arch = "wasm32")]
 pub mod modem;

@@ -3,7 +3,11 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(modemflash_web::App);
+    // The page's text comes first: its catalogue is fetched, not embedded (src/i18n_fetch.rs).
+    wasm_bindgen_futures::spawn_local(async {
+        modemflash_web::i18n_fetch::load_opening().await;
+        leptos::mount::mount_to_body(modemflash_web::App);
+    });
 }
 
 #[cfg(not(target_arch = "wasm32"))]

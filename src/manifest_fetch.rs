@@ -48,7 +48,8 @@ pub async fn load(source: &ManifestSource) -> ManifestState {
 }
 
 /// `fetch(url)`, revalidated (a manifest changes under the same address), to an `ok` response.
-async fn fetch(url: &str) -> Result<Response, String> {
+/// The service worker answers such a request from the network, else from its cache (offline).
+pub(crate) async fn fetch(url: &str) -> Result<Response, String> {
     let init = RequestInit::new();
     init.set_cache(RequestCache::NoCache);
     let window = web_sys::window().ok_or("no window")?;

@@ -38,7 +38,12 @@ pub fn DeviceCard(device: DeviceView) -> impl IntoView {
     }
 }
 
+/// The modem's `AT+CGMI` answer is ASCII (V.250): ASCII case mapping keeps Unicode's case
+/// tables (about 20 KB) out of the page.
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    let mut title = s.to_owned();
+    if let Some(first) = title.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    title
 }

@@ -6,7 +6,7 @@ use modemflash_core::image::Outcome;
 use wasm_bindgen::JsCast;
 
 use crate::firmware_view::{CheckRow, FirmwareState, FirmwareView};
-use crate::job_view::human_bytes;
+use crate::job_view::{human_bytes, one_decimal};
 use crate::tr::Tr;
 use crate::transport::firmware_files::FirmwareFiles;
 
@@ -158,7 +158,7 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
     let headline = move || tr.format(if passed { "firmware.passed" } else { "firmware.refused" }, &[("name", &name)]);
     let version = view.version.clone();
     let installs = move || version.as_ref().map(|v| tr.format("firmware.installs", &[("version", v)]));
-    let checked_in = move || tr.format("firmware.checked_in", &[("seconds", &format!("{:.1}", ms / 1000.0))]);
+    let checked_in = move || tr.format("firmware.checked_in", &[("seconds", &one_decimal(ms / 1000.0))]);
     let failed = view.blocker();
     let blocker = move || failed.map(|n| tr.format("firmware.blocker", &[("count", &n.to_string())]));
     let passed_count = view.checks.iter().filter(|c| c.outcome == Outcome::Pass).count().to_string();
@@ -168,7 +168,7 @@ fn Verification(view: FirmwareView, ms: f64, wasm_bytes: u64) -> impl IntoView {
             class="verification"
             data-testid="verify-summary"
             data-bytes=view.bytes.to_string()
-            data-ms=format!("{ms:.0}")
+            data-ms=(ms.round() as u64).to_string()
             data-wasm-bytes=wasm_bytes.to_string()
             data-passed=view.passed.to_string()
         >

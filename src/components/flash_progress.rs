@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::job_view::{JobView, StageStatus};
+use crate::job_view::{one_decimal, JobView, StageStatus};
 use crate::tr::Tr;
 
 /// Renders the job's progress; announces stage changes to screen readers.
@@ -16,9 +16,9 @@ pub fn FlashProgress(#[prop(into)] job: Signal<JobView>) -> impl IntoView {
         <section class="flash-progress" aria-labelledby="progress-title" data-testid="progress">
             <h2 id="progress-title" aria-live="polite" data-testid="current-stage">{title}</h2>
             <label for="overall-progress">{tr.t("progress.whole")}</label>
-            <progress id="overall-progress" max="100" value=move || job.with(|j| format!("{:.1}", j.percent()))></progress>
+            <progress id="overall-progress" max="100" value=move || job.with(|j| one_decimal(j.percent()))></progress>
             <label for="partition-progress">{tr.t("progress.part")}</label>
-            <progress id="partition-progress" max="100" value=move || job.with(|j| format!("{:.1}", j.partition_percent()))></progress>
+            <progress id="partition-progress" max="100" value=move || job.with(|j| one_decimal(j.partition_percent()))></progress>
             <p class="visually-hidden" role="status" data-testid="progress-announcement">
                 {move || tr.format("progress.announced", &[("percent", &announced.get().to_string())])}
             </p>

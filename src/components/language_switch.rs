@@ -12,8 +12,16 @@ pub fn LanguageSwitch(lang: RwSignal<Lang>) -> impl IntoView {
     let tr = Tr::get();
     let choose = move |ev: leptos::ev::Event| {
         if let Some(chosen) = Lang::from_tag(&event_target_value(&ev)) {
-            crate::platform::remember_language(chosen.code());
-            lang.set(chosen);
+            // The catalogue comes first (src/i18n_fetch.rs); the page stays as it is when it cannot.
+            leptos::task::spawn_local(async move {
+                match crate::i18n_fetch::load(chosen).await {
+                    Ok(()) => {
+                        crate::platform::remember_language(chosen.code());
+                        lang.set(chosen);
+                    }
+                    Err(e) => leptos::logging::error!("{e}"),
+                }
+            });
         }
     };
     view! {
@@ -25,7 +33,7 @@ pub fn LanguageSwitch(lang: RwSignal<Lang>) -> impl IntoView {
                     .map(|l| {
                         view! {
                             <option value=l.code() lang=l.code() selected=move || lang.get() == l>
-                                {l.catalog().get("language.name")}
+                                {l.autonym()}
                             </option>
                         }
                     })

@@ -28,7 +28,7 @@ pub fn LogConsole(
                         .get()
                         .into_iter()
                         .map(|l| {
-                            let class = format!("log-{:?}", l.level).to_lowercase();
+                            let class = format!("log-{:?}", l.level).to_ascii_lowercase();
                             view! { <li class=class>{l.text}</li> }
                         })
                         .collect_view()

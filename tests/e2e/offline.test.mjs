@@ -39,6 +39,25 @@ test('is installable: the web manifest and its icons load', { timeout: 60_000 },
   }
 });
 
+test('a visitor in another language keeps it with the network gone', { timeout: 60_000 }, async () => {
+  const browser = await openBrowser({ locale: 'ru-RU' });
+  try {
+    const { page, context } = browser;
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Подключите модем' }).waitFor();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    await page.reload();
+    // Only English is in the worker's list: Russian is there because the page fetched it.
+    await page.getByRole('heading', { name: 'Подключите модем' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+  } finally {
+    await browser.close();
+  }
+});
+
 test('reloads, identifies the virtual modem and checks firmware with the network gone', { timeout: 120_000 }, async () => {
   const browser = await openBrowser();
   try {

@@ -10,12 +10,16 @@
 //! its length and resynchronises at the next flag after anything it cannot accept.
 
 use std::collections::VecDeque;
+use std::sync::LazyLock;
 
 /// CRC-16/X-25 (= RFC 1662 FCS-16), §5.3. The Balong container uses the same CRC for its
 /// header and block checksums (§11.3). Slice-by-16 tables: the block checksums are most
 /// of a file's verification, and this table computes them about 14 times faster than
-/// the byte-at-a-time one (`modemflash-bench verify`), for 8 KiB of tables.
-pub const X25: crc::Crc<u16, crc::Table<16>> = crc::Crc::<u16, crc::Table<16>>::new(&crc::CRC_16_IBM_SDLC);
+/// the byte-at-a-time one (`modemflash-bench verify`), for 8 KiB of tables. Built at first
+/// use rather than at compile time, so the tables are not shipped in the page's wasm (they
+/// barely compress: 7 KB gzip, README "Budgets").
+pub static X25: LazyLock<crc::Crc<u16, crc::Table<16>>> =
+    LazyLock::new(|| crc::Crc::<u16, crc::Table<16>>::new(&crc::CRC_16_IBM_SDLC));
 
 /// Starts and ends every frame.
 pub const FLAG: u8 = 0x7E;

@@ -1,5 +1,7 @@
 //! The 400-byte CWE header (specs/sierra-cwe-qdl.md §1) and its CRC (§3).
 
+use std::sync::LazyLock;
+
 /// Size of every CWE header, top level and nested (§1).
 pub const HEADER_LEN: usize = 0x190;
 
@@ -7,8 +9,11 @@ pub const HEADER_LEN: usize = 0x190;
 pub const PSB_LEN: usize = 0x100;
 
 /// CRC-32/JAMCRC (§3): zlib's CRC-32 without the final inversion. Used for `psb_crc`
-/// and `image_crc`; chains across blocks with [`crc::Digest`].
-pub const JAMCRC: crc::Crc<u32, crc::Table<16>> = crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_32_JAMCRC);
+/// and `image_crc`; chains across blocks with [`crc::Digest`]. Slice-by-16 tables (16 KiB) for
+/// verification speed, built at first use so they are not shipped in the page's wasm (like
+/// [`crate::framing::hdlc::X25`]).
+pub static JAMCRC: LazyLock<crc::Crc<u32, crc::Table<16>>> =
+    LazyLock::new(|| crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_32_JAMCRC));
 
 /// `misc_opts` bit: the payload is compressed (§1; LK and Legato refuse it, §4.1 rule 2).
 pub const OPT_COMPRESS: u8 = 0x01;

@@ -9,6 +9,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::LazyLock;
 
 use flate2::{Decompress, FlushDecompress, Status};
 
@@ -42,8 +43,8 @@ const ENCRYPTED: u16 = 1;
 
 /// The CRC-32 of every zip entry (§4.4.7, CRC-32/ISO-HDLC) is the Sierra CWE's
 /// CRC-32/JAMCRC inverted: computed with that table, the page carries one 16 KiB table,
-/// not two.
-const CRC32: &crc::Crc<u32, crc::Table<16>> = &JAMCRC;
+/// not two (built at first use, like it).
+static CRC32: &LazyLock<crc::Crc<u32, crc::Table<16>>> = &JAMCRC;
 
 /// Whether `start` (the first bytes of a file) is a zip, an empty one included (which
 /// is then refused as a package holding nothing, not as an unknown file).
