@@ -141,7 +141,7 @@ impl Catalog {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
