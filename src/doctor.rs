@@ -123,8 +123,9 @@ fn browser() -> Browser {
     Browser { web_serial: support.web_serial, web_usb: support.web_usb, secure_context: support.secure_context }
 }
 
+/// The operating system (the drivers and fixes differ, specs/web-platform.md §5):
 /// `navigator.userAgentData.platform` (Chromium), else the user agent and `platform`.
-fn detect_os() -> Os {
+pub fn detect_os() -> Os {
     let navigator = window().navigator();
     let hint = js_sys::Reflect::get(&navigator, &JsValue::from_str("userAgentData"))
         .ok()

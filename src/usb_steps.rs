@@ -39,7 +39,7 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     let classes: Vec<u8> = web_usb::interfaces_of(&device).iter().map(|i| i.class).collect();
     let mode = detect::mode(id, &classes);
     push_log(log, LogLine::info(format!("USB device {}.", describe_usb_in(id, mode))));
-    let cd_rom = |device| UsbConnected::CdRom { device, view: CdRomView::new(id, web_usb::host_os()) };
+    let cd_rom = |device| UsbConnected::CdRom { device, view: CdRomView::new(id, crate::doctor::detect_os()) };
     let Some(role) = role_in(mode) else { return cd_rom(device) };
     let port = match WebUsbPort::open(device.clone(), role).await {
         Ok(port) => port,

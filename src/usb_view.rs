@@ -2,8 +2,8 @@
 //! page offers it and why, and what a dongle found in CD-ROM mode needs. Pure and
 //! native-tested; `components::usb_connect` renders it.
 
-use modemflash_core::device::driver::HostOs;
 use modemflash_core::device::{catalogue, mode_switch, UsbId};
+use modemflash_core::preflight::Os;
 
 use crate::session::{describe_usb_in, Support};
 
@@ -37,12 +37,12 @@ pub struct CdRomView {
     /// request, no claim of the protected storage interface).
     pub can_switch: bool,
     /// Where the browser runs, for the operating system's part.
-    pub os: HostOs,
+    pub os: Os,
 }
 
 impl CdRomView {
     /// The view of a CD-ROM-mode dongle showing `id`, on `os`.
-    pub fn new(id: UsbId, os: HostOs) -> Self {
+    pub fn new(id: UsbId, os: Os) -> Self {
         CdRomView {
             usb: describe_usb_in(id, Some(catalogue::Mode::ZeroCd)),
             products: catalogue::lookup(id).next().map(|e| e.products),
@@ -55,11 +55,11 @@ impl CdRomView {
     /// on Linux, the vendor's driver package on Windows, ChromeOS's `mist`).
     pub fn os_advice(&self) -> &'static str {
         match self.os {
-            HostOs::Linux => "cdrom.linux",
-            HostOs::Windows => "cdrom.windows",
-            HostOs::ChromeOs => "cdrom.chromeos",
-            HostOs::Android => "cdrom.android",
-            HostOs::MacOs | HostOs::Other => "cdrom.other",
+            Os::Linux => "cdrom.linux",
+            Os::Windows => "cdrom.windows",
+            Os::ChromeOs => "cdrom.chromeos",
+            Os::Android => "cdrom.android",
+            Os::MacOs | Os::Ios | Os::Other => "cdrom.other",
         }
     }
 }
@@ -125,11 +125,11 @@ mod tests {
 
     #[test]
     fn an_e220_cd_rom_can_be_switched_by_the_page_and_an_e3372h_cannot() {
-        let e220 = CdRomView::new(UsbId::new(0x12d1, 0x1003), HostOs::Linux);
+        let e220 = CdRomView::new(UsbId::new(0x12d1, 0x1003), Os::Linux);
         assert_eq!(e220.usb, "12d1:1003 (Huawei, CD-ROM mode)");
         assert_eq!(e220.products, Some("Huawei E220, E230, E270, E870"));
         assert!(e220.can_switch);
-        let e3372h = CdRomView::new(UsbId::new(0x12d1, 0x1f01), HostOs::Windows);
+        let e3372h = CdRomView::new(UsbId::new(0x12d1, 0x1f01), Os::Windows);
         assert!(!e3372h.can_switch);
         assert_eq!(e3372h.os_advice(), "cdrom.windows");
     }
@@ -145,9 +145,9 @@ mod tests {
     #[test]
     fn each_system_is_told_its_own_part() {
         let advice = |os| Lang::En.catalog().get(CdRomView::new(UsbId::new(0x12d1, 0x1f01), os).os_advice());
-        assert!(advice(HostOs::Linux).contains("usb_modeswitch"));
-        assert!(advice(HostOs::Windows).contains("driver"));
-        assert!(advice(HostOs::ChromeOs).contains("ChromeOS switches"));
-        assert!(advice(HostOs::Android).contains("Android"));
+        assert!(advice(Os::Linux).contains("usb_modeswitch"));
+        assert!(advice(Os::Windows).contains("driver"));
+        assert!(advice(Os::ChromeOs).contains("ChromeOS switches"));
+        assert!(advice(Os::Android).contains("Android"));
     }
 }

@@ -15,11 +15,12 @@ use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::futures::JsFuture;
 use js_sys::Uint8Array;
-use modemflash_core::device::driver::{linux_driver, ClaimError, HostOs};
+use modemflash_core::device::driver::{linux_driver, ClaimError};
 use modemflash_core::device::interface::{self, Bulk, InterfaceInfo, NoInterface, PROTECTED_CLASSES};
 use modemflash_core::device::mode_switch::ControlRequest;
 use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::port::{Port, PortError};
+use modemflash_core::preflight::Os;
 use modemflash_core::time::Instant;
 use wasm_bindgen::JsValue;
 use web_sys::{
@@ -98,12 +99,6 @@ pub fn interfaces_of(device: &UsbDevice) -> Vec<InterfaceInfo> {
             }
         })
         .collect()
-}
-
-/// The operating system, from the user agent (the drivers and fixes differ, §5).
-pub fn host_os() -> HostOs {
-    let ua = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
-    HostOs::from_user_agent(&ua)
 }
 
 /// Why a device could not be opened for a role.
@@ -190,7 +185,7 @@ impl WebUsbPort {
     /// Opens `device`, selects its configuration and claims the interface for `role`.
     pub async fn open(device: UsbDevice, role: PortRole) -> Result<Self, OpenError> {
         let id = usb_id_of(&device);
-        let os = host_os();
+        let os = crate::doctor::detect_os();
         if !device.opened() {
             device.open().await.map_err(|e| match dom_error(&e) {
                 (name, _) if name == "SecurityError" => OpenError::Claim(ClaimError::AccessDenied { id, os }),
@@ -356,7 +351,7 @@ impl Port for WebUsbPort {
 
 /// `claimInterface` failures (§5.1, §5.2, §7.3): `NetworkError` is a driver or another
 /// program holding the interface; `SecurityError` a protected class or no permission.
-fn claim_error(e: &JsValue, id: UsbId, chosen: InterfaceInfo, role: PortRole, os: HostOs) -> ClaimError {
+fn claim_error(e: &JsValue, id: UsbId, chosen: InterfaceInfo, role: PortRole, os: Os) -> ClaimError {
     match dom_error(e) {
         (name, _) if name == "SecurityError" && PROTECTED_CLASSES.contains(&chosen.class) => {
             ClaimError::Protected { id, interface: chosen.number, class: chosen.class }

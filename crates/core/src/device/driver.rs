@@ -8,43 +8,7 @@
 
 use super::detect::{CDC, MASS_STORAGE};
 use super::{PortRole, UsbId, Vendor};
-
-/// The operating system the browser runs on, as far as the page can tell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HostOs {
-    /// Desktop Linux.
-    Linux,
-    /// Windows.
-    Windows,
-    /// macOS.
-    MacOs,
-    /// ChromeOS (Chrome's `permission_broker` decides about drivers, §5.3).
-    ChromeOs,
-    /// Android.
-    Android,
-    /// Anything else.
-    Other,
-}
-
-impl HostOs {
-    /// Reads the browser's user agent (Android and ChromeOS before Linux: their user
-    /// agents name Linux too).
-    pub fn from_user_agent(ua: &str) -> HostOs {
-        if ua.contains("Android") {
-            HostOs::Android
-        } else if ua.contains("CrOS") {
-            HostOs::ChromeOs
-        } else if ua.contains("Windows") {
-            HostOs::Windows
-        } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
-            HostOs::MacOs
-        } else if ua.contains("Linux") {
-            HostOs::Linux
-        } else {
-            HostOs::Other
-        }
-    }
-}
+use crate::preflight::Os;
 
 /// The Linux kernel driver that binds an interface of `class` on `id` in `role`
 /// (§5.2; huawei-balong.md §13.1: `option` binds Huawei vendor interfaces).
@@ -71,7 +35,7 @@ pub enum ClaimError {
         /// The driver that binds it on Linux (named on every system: it tells the kind).
         driver: &'static str,
         /// Where the browser runs.
-        os: HostOs,
+        os: Os,
     },
     /// The browser may not open the device at all.
     #[error("access to {id} was denied")]
@@ -79,7 +43,7 @@ pub enum ClaimError {
         /// The device.
         id: UsbId,
         /// Where the browser runs.
-        os: HostOs,
+        os: Os,
     },
     /// The interface is of a class browsers keep from pages (§5.1).
     #[error("interface {interface} of {id} is of a protected class ({class:#04x}) that web pages may not use")]
@@ -98,8 +62,8 @@ impl ClaimError {
     pub fn next_step(&self) -> String {
         match *self {
             ClaimError::HeldByDriver { interface, driver, os, .. } => held_by_driver(interface, driver, os),
-            ClaimError::AccessDenied { os: HostOs::Linux, .. } => "Linux lets the browser open USB devices only with a udev rule: add one for this modem (SUBSYSTEM==\"usb\", ATTR{idVendor}==\"…\", MODE=\"0660\", TAG+=\"uaccess\"), unplug the modem and plug it in again. Snap and Flatpak builds of Chromium cannot use WebUSB: use a browser installed from a package.".into(),
-            ClaimError::AccessDenied { os: HostOs::Windows, .. } => "Windows gives the browser only devices bound to the WinUSB driver: bind WinUSB to this interface with Zadig, or use \"Connect modem\" (Web Serial) with the vendor's modem driver.".into(),
+            ClaimError::AccessDenied { os: Os::Linux, .. } => "Linux lets the browser open USB devices only with a udev rule: add one for this modem (SUBSYSTEM==\"usb\", ATTR{idVendor}==\"…\", MODE=\"0660\", TAG+=\"uaccess\"), unplug the modem and plug it in again. Snap and Flatpak builds of Chromium cannot use WebUSB: use a browser installed from a package.".into(),
+            ClaimError::AccessDenied { os: Os::Windows, .. } => "Windows gives the browser only devices bound to the WinUSB driver: bind WinUSB to this interface with Zadig, or use \"Connect modem\" (Web Serial) with the vendor's modem driver.".into(),
             ClaimError::AccessDenied { .. } => "Allow the page to use the device when the browser asks, close other tabs and programs that use the modem, then connect again.".into(),
             ClaimError::Protected { .. } => "The modem is still a virtual CD-ROM: it has to be switched to modem mode first.".into(),
         }
@@ -107,21 +71,21 @@ impl ClaimError {
 }
 
 /// Freeing an interface a driver holds, per system (§5.2–§5.4, §8.2).
-fn held_by_driver(interface: u8, driver: &str, os: HostOs) -> String {
+fn held_by_driver(interface: u8, driver: &str, os: Os) -> String {
     match os {
-        HostOs::Linux => format!(
+        Os::Linux => format!(
             "On Linux the {driver} driver holds interface {interface}. Either use \"Connect modem\" (Web Serial works through that driver), or free the interface for USB: stop ModemManager (sudo systemctl stop ModemManager) and unbind the driver (for d in /sys/bus/usb/drivers/{driver}/*:1.{interface}; do echo -n \"${{d##*/}}\" | sudo tee /sys/bus/usb/drivers/{driver}/unbind; done), then connect over USB again."
         ),
-        HostOs::Windows => format!(
+        Os::Windows => format!(
             "On Windows the vendor's driver holds interface {interface}. Use \"Connect modem\" (Web Serial works through the driver's COM port), or bind WinUSB to \"Interface {interface}\" with Zadig (Options → List All Devices, choose the modem's interface {interface}, WinUSB, Replace Driver) and connect over USB again; the COM port is gone until the vendor driver is reinstalled."
         ),
-        HostOs::ChromeOs => format!(
+        Os::ChromeOs => format!(
             "ChromeOS detaches USB serial drivers by itself, but not from a modem that also has a network interface: interface {interface} stays locked. Use \"Connect modem\" (Web Serial), or ask the administrator to add the modem to the \"USB detachable allowlist\" policy."
         ),
-        HostOs::Android => format!(
+        Os::Android => format!(
             "Another app holds interface {interface}. Close apps that use USB modems and other tabs of this page, unplug the modem, plug it in, allow this page to use it and connect again."
         ),
-        HostOs::MacOs | HostOs::Other => format!(
+        Os::MacOs | Os::Ios | Os::Other => format!(
             "A driver or another program holds interface {interface}. Quit the modem's dashboard software and other tabs of this page, or use \"Connect modem\" (Web Serial) through the vendor's driver."
         ),
     }
@@ -130,16 +94,6 @@ fn held_by_driver(interface: u8, driver: &str, os: HostOs) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn user_agents_name_their_system() {
-        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36";
-        assert_eq!(HostOs::from_user_agent(android), HostOs::Android);
-        assert_eq!(HostOs::from_user_agent("Mozilla/5.0 (X11; CrOS x86_64 15917.71.0) Chrome/131"), HostOs::ChromeOs);
-        assert_eq!(HostOs::from_user_agent("Mozilla/5.0 (X11; Linux x86_64) Chrome/131"), HostOs::Linux);
-        assert_eq!(HostOs::from_user_agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131"), HostOs::Windows);
-        assert_eq!(HostOs::from_user_agent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)"), HostOs::MacOs);
-    }
 
     #[test]
     fn the_linux_driver_follows_vendor_class_and_role() {
@@ -154,14 +108,14 @@ mod tests {
     #[test]
     fn a_held_interface_names_the_driver_and_the_fix_per_system() {
         let held = |os| ClaimError::HeldByDriver { id: UsbId::new(0x12d1, 0x1c05), interface: 2, driver: "option", os };
-        let linux = held(HostOs::Linux).next_step();
+        let linux = held(Os::Linux).next_step();
         assert!(linux.contains("sudo systemctl stop ModemManager"), "{linux}");
         assert!(linux.contains("/sys/bus/usb/drivers/option/*:1.2"), "{linux}");
-        assert!(held(HostOs::Windows).next_step().contains("Zadig"));
-        assert!(held(HostOs::ChromeOs).next_step().contains("USB detachable allowlist"));
-        assert!(held(HostOs::Android).next_step().contains("Close apps"));
+        assert!(held(Os::Windows).next_step().contains("Zadig"));
+        assert!(held(Os::ChromeOs).next_step().contains("USB detachable allowlist"));
+        assert!(held(Os::Android).next_step().contains("Close apps"));
         assert_eq!(
-            held(HostOs::Linux).to_string(),
+            held(Os::Linux).to_string(),
             "interface 2 of 12d1:1c05 is held by the option driver or by another program"
         );
     }
