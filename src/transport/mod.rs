@@ -2,6 +2,7 @@
 
 pub mod blob_source;
 pub mod firmware_files;
+pub mod leftover;
 pub mod reconnect;
 pub mod web_serial;
 pub mod web_usb;

@@ -22,6 +22,7 @@ use web_sys::{
 };
 
 use super::dom_error;
+use super::leftover::Leftover;
 
 /// The baud rate to open with: mandatory in the API, meaningless over USB (§3.1).
 const BAUD_RATE: u32 = 115_200;
@@ -90,8 +91,7 @@ impl Handles {
 /// to the engine is released however the job ends.
 pub struct WebSerialPort {
     handles: Option<Handles>,
-    leftover: Vec<u8>,
-    leftover_at: usize,
+    leftover: Leftover,
     origin_ms: f64,
 }
 
@@ -108,8 +108,7 @@ impl WebSerialPort {
         let writer = port.writable().get_writer().map_err(|e| io_error(&e))?;
         Ok(WebSerialPort {
             handles: Some(Handles { port, reader, writer, pending: None }),
-            leftover: Vec::new(),
-            leftover_at: 0,
+            leftover: Leftover::default(),
             origin_ms: now_ms(),
         })
     }
@@ -138,18 +137,6 @@ impl WebSerialPort {
     fn handles(&mut self) -> Result<&mut Handles, PortError> {
         self.handles.as_mut().ok_or(PortError::Disconnected)
     }
-
-    fn take_leftover(&mut self, buf: &mut [u8]) -> usize {
-        let rest = &self.leftover[self.leftover_at..];
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.leftover_at += n;
-        if self.leftover_at == self.leftover.len() {
-            self.leftover.clear();
-            self.leftover_at = 0;
-        }
-        n
-    }
 }
 
 /// The USB id `getInfo()` reports (no interface number: §3.1).
@@ -177,7 +164,7 @@ impl Port for WebSerialPort {
             return Ok(0);
         }
         if !self.leftover.is_empty() {
-            return Ok(self.take_leftover(buf));
+            return Ok(self.leftover.take(buf));
         }
         let handles = self.handles()?;
         let pending = match handles.pending.take() {
@@ -196,9 +183,7 @@ impl Port for WebSerialPort {
                     return Err(PortError::Disconnected);
                 }
                 let chunk = Uint8Array::new(&result.get_value());
-                self.leftover = chunk.to_vec();
-                self.leftover_at = 0;
-                Ok(self.take_leftover(buf))
+                Ok(self.leftover.refill(chunk.to_vec(), buf))
             }
         }
     }

@@ -29,6 +29,7 @@ use web_sys::{
 };
 
 use super::dom_error;
+use super::leftover::Leftover;
 use super::web_serial::{Filter, RequestError};
 use crate::platform::now_ms;
 
@@ -176,8 +177,7 @@ pub struct WebUsbPort {
     id: UsbId,
     bulk_in: Bulk,
     bulk_out: Bulk,
-    leftover: Vec<u8>,
-    leftover_at: usize,
+    leftover: Leftover,
     origin_ms: f64,
 }
 
@@ -218,8 +218,7 @@ impl WebUsbPort {
             id,
             bulk_in,
             bulk_out,
-            leftover: Vec::new(),
-            leftover_at: 0,
+            leftover: Leftover::default(),
             origin_ms: now_ms(),
         })
     }
@@ -238,18 +237,6 @@ impl WebUsbPort {
 
     fn claim(&mut self) -> Result<&mut Claim, PortError> {
         self.claim.as_mut().ok_or(PortError::Disconnected)
-    }
-
-    fn take_leftover(&mut self, buf: &mut [u8]) -> usize {
-        let rest = &self.leftover[self.leftover_at..];
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.leftover_at += n;
-        if self.leftover_at == self.leftover.len() {
-            self.leftover.clear();
-            self.leftover_at = 0;
-        }
-        n
     }
 
     async fn transfer_out(&mut self, bytes: &[u8]) -> Result<(), PortError> {
@@ -300,7 +287,7 @@ impl Port for WebUsbPort {
             return Ok(0);
         }
         if !self.leftover.is_empty() {
-            return Ok(self.take_leftover(buf));
+            return Ok(self.leftover.take(buf));
         }
         let deadline = now_ms() + timeout.as_secs_f64() * 1000.0;
         let endpoint = self.bulk_in.number;
@@ -331,9 +318,7 @@ impl Port for WebUsbPort {
                     if bytes.length() == 0 {
                         continue;
                     }
-                    self.leftover = bytes.to_vec();
-                    self.leftover_at = 0;
-                    return Ok(self.take_leftover(buf));
+                    return Ok(self.leftover.refill(bytes.to_vec(), buf));
                 }
             }
         }
