@@ -1,7 +1,8 @@
 // modemflash service worker: keeps the page usable with the network gone, which is the
 // normal case in the middle of an update (the modem that was the connection is being
 // flashed). At install it caches the app shell: index.html and every asset it links,
-// read from the built page itself, so trunk's hashed file names need no list here.
+// read from the built page itself, so trunk's hashed file names need no list here; the
+// wasm's lazily loaded parts are kept when the page fetches them.
 // Hashed assets never change, so they are served cache-first; the page itself is
 // fetched from the network when there is one (a new release is picked up) and from the
 // cache when there is not.
@@ -24,13 +25,30 @@ function linkedAssets(html) {
   return [...urls].filter((u) => u.startsWith(self.location.origin));
 }
 
+/**
+ * Modules the cached scripts import (`from "./x.js"`): the loader of the wasm's lazily
+ * loaded parts (scripts/build-wasm), which the app's script imports.
+ */
+async function importedModules(cache, scripts) {
+  const urls = new Set();
+  for (const url of scripts.filter((u) => u.endsWith('.js'))) {
+    const text = await (await cache.match(url))?.text();
+    for (const [, rel] of text?.matchAll(/from\s+["'](\.\/[^"']+\.js)["']/g) ?? []) urls.add(new URL(rel, url).href);
+  }
+  return [...urls];
+}
+
 async function precache() {
   const cache = await caches.open(CACHE);
   const page = await fetch('./', { cache: 'no-cache' });
   if (!page.ok) throw new Error(`index.html: HTTP ${page.status}`);
   const html = await page.clone().text();
   await cache.put('./', page);
-  await cache.addAll([...SHELL.slice(1), ...linkedAssets(html)]);
+  const linked = linkedAssets(html);
+  await cache.addAll([...SHELL.slice(1), ...linked]);
+  await cache.addAll(await importedModules(cache, linked));
+  // The lazily loaded parts of the wasm are kept as the page fetches them: it fetches
+  // them all once a modem is connected (src/chunks.rs), before its network can go.
   // The catalogue the page fetched before this worker ran (src/i18n_fetch.rs) is kept too,
   // taken from the browser's HTTP cache: nothing more is downloaded.
   await Promise.all(

@@ -3,11 +3,12 @@
 //  1. prints the gzip-compressed size of every file the first visit transfers (index.html,
 //     the scripts, wasm and stylesheets it links, the web manifest and icon, the service
 //     worker and what it caches) and their total, and fails above the README's budget;
+//     then, for information, the wasm's lazily loaded parts (scripts/build-wasm);
 //  2. loads the page in headless Chromium over an emulated slow 3G connection (served
 //     gzip-compressed, as a real host would) and prints the time until it is interactive
 //     (the wasm app is mounted and its buttons answer), warning above the README's budget
 //     (failing with --strict).
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { serveDist } from '../tests/e2e/support/server.mjs';
@@ -40,11 +41,23 @@ function firstLoadFiles() {
     const rel = url.replace(/^\.?\//, '');
     if (rel && existsSync(path.join(DIST, rel))) files.add(rel);
   }
+  // What the scripts import: the loader of the wasm's lazily loaded parts.
+  for (const script of [...files].filter((f) => f.endsWith('.js'))) {
+    const text = readFileSync(path.join(DIST, script), 'utf8');
+    for (const [, rel] of text.matchAll(/from\s+["']\.\/([^"']+\.js)["']/g)) {
+      if (existsSync(path.join(DIST, rel))) files.add(rel);
+    }
+  }
   return [...files];
 }
 
-function sizes() {
-  return firstLoadFiles().map((file) => {
+/** The wasm's lazily loaded parts (scripts/build-wasm): fetched when first used, or once a modem is connected. */
+function lazyFiles(firstLoad) {
+  return readdirSync(DIST).filter((f) => f.endsWith('.wasm') && !firstLoad.includes(f));
+}
+
+function sizes(files) {
+  return files.map((file) => {
     const body = readFileSync(path.join(DIST, file));
     return { file, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
   });
@@ -81,13 +94,20 @@ async function timeToInteractive(network) {
 
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 const budget = budgets();
-const rows = sizes();
-const width = Math.max(...rows.map((r) => r.file.length));
-for (const { file, raw, gzip } of rows) {
-  console.log(`${file.padEnd(width)}  ${kb(raw).padStart(9)} raw  ${kb(gzip).padStart(9)} gzip`);
-}
-const total = rows.reduce((sum, r) => sum + r.gzip, 0);
-console.log(`${'total'.padEnd(width)}  ${kb(rows.reduce((s, r) => s + r.raw, 0)).padStart(9)} raw  ${kb(total).padStart(9)} gzip (budget ${kb(budget.bytes)})`);
+const firstLoad = firstLoadFiles();
+const rows = sizes(firstLoad);
+const lazy = sizes(lazyFiles(firstLoad));
+const width = Math.max(...[...rows, ...lazy].map((r) => r.file.length));
+const line = (label, raw, gzip, note = '') =>
+  console.log(`${label.padEnd(width)}  ${kb(raw).padStart(9)} raw  ${kb(gzip).padStart(9)} gzip${note}`);
+const sum = (list, key) => list.reduce((s, r) => s + r[key], 0);
+console.log('first load:');
+for (const { file, raw, gzip } of rows) line(file, raw, gzip);
+const total = sum(rows, 'gzip');
+line('total', sum(rows, 'raw'), total, ` (budget ${kb(budget.bytes)})`);
+console.log('loaded when first used (all of them once a modem is connected, for offline use):');
+for (const { file, raw, gzip } of lazy) line(file, raw, gzip);
+line('total', sum(lazy, 'raw'), sum(lazy, 'gzip'));
 const tti = await timeToInteractive(SLOW_3G);
 console.log(`time to interactive on slow 3G (2 s RTT, 50 kB/s): ${(tti / 1000).toFixed(1)} s (budget ${budget.ms / 1000} s)`);
 

@@ -5,6 +5,7 @@
 #   - rustup target wasm32-unknown-unknown
 #   - trunk 0.21.14 (0.22 needs a newer rustc), installed once with --locked
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock (without --locked)
+#   - wasm-split-cli (wasm_split_cli_support), which splits the page's wasm
 #   - Debian chromium + chromium-driver (browser tests)
 #   - Debian libqmi-utils (qmi-firmware-update, the CWE oracle of the native tests)
 #   - npm packages: playwright-core (no browser download) and binaryen 132 (wasm-opt)
@@ -19,7 +20,8 @@ export PATH="${ROOT}/node_modules/.bin:${HOME}/.cargo/bin:${PATH}"
 export TRUNK_SKIP_VERSION_CHECK=true
 # Unstable web-sys APIs (Serial, Usb) for every wasm build, also when RUSTFLAGS is set
 # (RUSTFLAGS replaces .cargo/config.toml's rustflags entirely).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg=web_sys_unstable_apis"
+# --emit-relocs: scripts/build-wasm splits the page's module, which needs its relocations.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg=web_sys_unstable_apis -C link-args=--emit-relocs"
 export CHROMEDRIVER=/usr/bin/chromedriver
 
 TRUNK_VERSION=0.21.14
@@ -85,10 +87,22 @@ ensure_npm() {
   fi
 }
 
+# Splits the page's wasm into lazily loaded chunks (scripts/build-wasm); its version
+# matches the wasm_split_helpers runtime that leptos's #[lazy] uses (Cargo.lock).
+WASM_SPLIT_VERSION=0.2.4
+ensure_wasm_split() {
+  # The tool has no --version: cargo's list of installed packages knows it.
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v${WASM_SPLIT_VERSION}:"; then
+    step "installing wasm-split-cli ${WASM_SPLIT_VERSION} (once, about a minute)"
+    cargo install wasm_split_cli_support --version "${WASM_SPLIT_VERSION}" --features build-binary --locked
+  fi
+}
+
 ensure_web_toolchain() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
+  ensure_wasm_split
   ensure_npm
 }
 

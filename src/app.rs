@@ -124,6 +124,13 @@ pub fn App() -> impl IntoView {
     let loader = StoredValue::new_local(None::<UsbLoader>);
     let erase_confirmed = RwSignal::new(false);
     crate::host::connect(screen, phase, job);
+    // A modem is connected: fetch what an update needs while its network is still up.
+    Effect::new(move |_| {
+        let boot_rom = screen.with(|s| matches!(s, Screen::InBootRom { .. }));
+        if boot_rom || screen.with(Screen::device_ready) {
+            crate::chunks::keep_update_code(boot_rom);
+        }
+    });
     // The backup this browser keeps for the connected modem (browser storage).
     let reload_backup = move || {
         let key = screen.with(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
@@ -203,6 +210,8 @@ pub fn App() -> impl IntoView {
             let next = identify_virtual(&sim, log).await;
             connection.set_value(Some(Connection::Virtual(sim)));
             screen.set(next);
+            // Its demo firmware, for offline use as the rest (crate::chunks).
+            let _ = crate::wizard::preload_demo_firmware().await;
         });
     });
     let check_file = move |files: FirmwareFiles| {
@@ -211,7 +220,11 @@ pub fn App() -> impl IntoView {
         phase.set(JobPhase::Idle);
         let stick = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.identity()) } else { None });
         spawn_local(async move {
-            let (state, checked) = verify(&files, &expected_sha256.get_untracked(), stick.as_ref()).await;
+            let (state, checked) =
+                verify(files.clone(), expected_sha256.get_untracked(), stick).await.unwrap_or_else(|e| {
+                    let next_step = e.next_step().to_string();
+                    (FirmwareState::Unreadable { name: name.clone(), error: e.to_string(), next_step }, None)
+                });
             push_log(
                 log,
                 LogLine::info(match &state {
@@ -238,20 +251,40 @@ pub fn App() -> impl IntoView {
         }
     });
     let on_demo = Callback::new(move |()| {
-        if let Some(file) = demo_firmware() {
-            check_file(FirmwareFiles::One(file));
-        }
+        spawn_local(async move {
+            match demo_firmware().await {
+                Ok(Some(file)) => check_file(FirmwareFiles::One(file)),
+                Ok(None) => push_log(log, LogLine::info("The demo firmware could not be made into a file.")),
+                Err(e) => {
+                    let (error, next_step) = (e.to_string(), e.next_step().to_string());
+                    firmware.set(FirmwareState::Unreadable { name: "demo firmware".into(), error, next_step });
+                }
+            }
+        });
     });
     let start_job = move || {
         let Some(conn) = connection.get_value() else { return };
         // Lent to the job, and given back for a resume: the files are not read again.
-        let Some(Some(mut checked)) = selection.try_update_value(Option::take) else { return };
+        let Some(Some(checked)) = selection.try_update_value(Option::take) else { return };
         phase.set(JobPhase::Running);
         // The done screen shows what the update restored; an older result would confuse.
         settings_task.set(SettingsTask::Idle);
         spawn_local(async move {
-            let result = run_update(conn, &mut checked, prompt, job, log, doctor).await;
-            selection.set_value(Some(checked));
+            // Fetched first (crate::chunks), so that a part that cannot be had leaves the
+            // checked files in place.
+            let result = match crate::app::preload_run_update().await.map_err(crate::chunks::PartUnavailable::from) {
+                Err(e) => {
+                    selection.set_value(Some(checked));
+                    Err(open_failure(format!("{e}. {}", e.next_step())))
+                }
+                Ok(()) => match run_update(conn, checked, prompt, job, log, doctor).await {
+                    Ok((result, checked)) => {
+                        selection.set_value(Some(checked));
+                        result
+                    }
+                    Err(e) => Err(open_failure(format!("{e}. {}", e.next_step()))),
+                },
+            };
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
                 Err(failure) => JobPhase::Stopped(StoppedView::new(&failure)),
@@ -343,7 +376,9 @@ pub fn App() -> impl IntoView {
         }
         recovery.set(RecoveryState::Loading);
         spawn_local(async move {
-            match recover_and_reconnect(port, &checked, prompt, log).await {
+            match recover_and_reconnect(port, checked, prompt, log).await.unwrap_or_else(|e| {
+                Err(RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })
+            }) {
                 Ok((port, usb)) => {
                     // The checks now judge the update-mode port the loader brought up.
                     doctor.port_chosen(&port, usb);
@@ -400,7 +435,11 @@ pub fn App() -> impl IntoView {
             let task = match open_at_port(conn).await {
                 Err(what) => SettingsTask::failed(&what),
                 Ok(port) => {
-                    let (result, port) = crate::settings_steps::back_up(port, log).await;
+                    let Ok((result, port)) = crate::settings_steps::back_up(port, log).await else {
+                        let e = crate::chunks::PartUnavailable;
+                        settings_task.set(SettingsTask::failed(&format!("{e}. {}", e.next_step())));
+                        return;
+                    };
                     port.close().await;
                     match result {
                         Ok(backup) => {
@@ -424,7 +463,11 @@ pub fn App() -> impl IntoView {
             let task = match open_at_port(conn).await {
                 Err(what) => SettingsTask::failed(&what),
                 Ok(port) => {
-                    let (result, port) = crate::settings_steps::restore_on(port, &backup, log).await;
+                    let Ok((result, port)) = crate::settings_steps::restore_on(port, backup, log).await else {
+                        let e = crate::chunks::PartUnavailable;
+                        settings_task.set(SettingsTask::failed(&format!("{e}. {}", e.next_step())));
+                        return;
+                    };
                     port.close().await;
                     match result {
                         Ok(report) => SettingsTask::Restored(RestoreView::new(&report)),
@@ -581,8 +624,29 @@ async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doc
     (screen, conn)
 }
 
-/// Opens the connection's port and runs the update through the matching connector.
-async fn run_update(
+crate::chunks::lazy_part! {
+update_job, preload_run_update,
+/// Opens the connection's port and runs the update through the matching connector; gives
+/// the checked files back for a resume.
+///
+/// Lazy (scripts/build-wasm): the flasher and the download protocols are fetched when an
+/// update starts, or before, when a modem is connected ([`crate::chunks`]).
+pub(crate) async fn run_update(
+    conn: Connection,
+    selection: Selection<BlobSource>,
+    prompt: PromptChannel,
+    job: RwSignal<JobView>,
+    log: RwSignal<Vec<LogLine>>,
+    doctor: Doctor,
+) -> (Result<Report, Failure>, Selection<BlobSource>) {
+    let mut selection = selection;
+    let result = update_through(conn, &mut selection, prompt, job, log, doctor).await;
+    (result, selection)
+}
+}
+
+/// [`run_update`]'s work, on the borrowed files.
+async fn update_through(
     conn: Connection,
     selection: &mut Selection<BlobSource>,
     prompt: PromptChannel,
@@ -664,19 +728,23 @@ enum RecoveryStop {
     NotBack(String),
 }
 
+crate::chunks::lazy_part! {
+recovery, preload_recovery,
 /// Sends `loader` to the boot ROM at `port` (specs/huawei-balong.md §14.2), then waits
 /// for the stick in update mode as after `AT^GODLOAD` (the person selects it again).
 /// Gives back the closed update-mode port and its USB id.
-async fn recover_and_reconnect(
+///
+/// Lazy (scripts/build-wasm): fetched when a boot ROM port is chosen ([`crate::chunks`]).
+pub(crate) async fn recover_and_reconnect(
     port: SerialPort,
-    loader: &UsbLoader,
+    loader: UsbLoader,
     prompt: PromptChannel,
     log: RwSignal<Vec<LogLine>>,
 ) -> Result<(SerialPort, Option<UsbId>), RecoveryStop> {
     let opened = WebSerialPort::open(port)
         .await
         .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
-    recover_boot_rom(ModemPort::Serial(opened), loader, LogObserver(log))
+    recover_boot_rom(ModemPort::Serial(opened), &loader, LogObserver(log))
         .await
         .map_err(|e| RecoveryStop::BootRom { what: e.to_string(), next_step: e.next_step().to_string() })?;
     let back = WebConnector::new(prompt)
@@ -692,6 +760,7 @@ async fn recover_and_reconnect(
     let port = back.close_keeping().await.ok_or_else(|| RecoveryStop::NotBack("the port closed".into()))?;
     push_log(log, LogLine::info("The modem is in update mode: choose its firmware to update it."));
     Ok((port, usb))
+}
 }
 
 /// A job that could not even open its port: nothing changed on the modem.

@@ -33,18 +33,31 @@ pub fn from_page() -> Option<leptos::prelude::RwSignal<ManifestState>> {
     let pairs = crate::host::query_pairs();
     let source = ManifestSource::from_query(&href, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let state = RwSignal::new(ManifestState::Loading);
-    leptos::task::spawn_local(async move { state.set(load(&source).await) });
+    leptos::task::spawn_local(async move {
+        state.set(
+            load(source).await.unwrap_or_else(|e| ManifestState::Refused {
+                what: e.to_string(),
+                next_step: e.next_step().to_string(),
+            }),
+        )
+    });
     Some(state)
 }
 
+crate::chunks::lazy_part! {
+manifest, preload_manifest,
 /// Fetches the manifest and, when a key is pinned, its signature; then checks them.
-pub async fn load(source: &ManifestSource) -> ManifestState {
+///
+/// Lazy (scripts/build-wasm): the manifest format, Ed25519 and SHA-512 are fetched only by
+/// a page opened with `?manifest=`.
+pub async fn load(source: ManifestSource) -> ManifestState {
     let manifest = fetch_bytes(&source.url).await;
     let signature = match source.key {
         Some(_) => fetch_bytes(&source.signature_url()).await.ok().and_then(|b| String::from_utf8(b).ok()),
         None => None,
     };
-    ManifestState::loaded(source, manifest, signature.as_deref())
+    ManifestState::loaded(&source, manifest, signature.as_deref())
+}
 }
 
 /// `fetch(url)`, revalidated (a manifest changes under the same address), to an `ok` response.

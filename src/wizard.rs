@@ -74,13 +74,18 @@ pub async fn identify_virtual(sim: &Sim, log: RwSignal<Vec<LogLine>>) -> Screen 
     }
 }
 
+crate::chunks::lazy_part! {
+firmware_checks, preload_verify,
 /// Reads and checks the chosen firmware; `expected` is the SHA-256 the person pasted, if
 /// any, and `stick` the connected modem, whose fit (by the image family's rule) becomes
 /// one more check.
+///
+/// Lazy (scripts/build-wasm): the image formats, decompressors and hashes are fetched
+/// the first time a file is checked, not with the page ([`crate::chunks`]).
 pub async fn verify(
-    choice: &FirmwareFiles,
-    expected: &str,
-    stick: Option<&Identity>,
+    choice: FirmwareFiles,
+    expected: String,
+    stick: Option<Identity>,
 ) -> (FirmwareState, Option<Selection<BlobSource>>) {
     let name = choice.name();
     let unreadable = |error: String, next_step: &str| FirmwareState::Unreadable {
@@ -107,7 +112,7 @@ pub async fn verify(
     match choice.select(&InspectOptions { expected_sha256 }).await {
         Ok(mut selection) => {
             let inspection = &mut selection.inspection;
-            if let Some(stick) = stick {
+            if let Some(stick) = &stick {
                 let fit = FamilyFacts::of(inspection.image.family).fit;
                 inspection.report.push(fit(&inspection.image.target, stick));
             }
@@ -121,13 +126,17 @@ pub async fn verify(
         Err(e) => (unreadable(e.to_string(), e.next_step()), None),
     }
 }
+}
 
+crate::chunks::lazy_part! {
+demo, preload_demo_firmware,
 /// A synthetic update for the virtual modem, so the whole flow can be tried without a
-/// vendor file.
-pub fn demo_firmware() -> Option<web_sys::File> {
+/// vendor file. Lazy (scripts/build-wasm): only the demo needs the image builder.
+pub async fn demo_firmware() -> Option<web_sys::File> {
     let bytes = stick_update(&E3372H, DEMO_VERSION, 1_000_000).build();
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     web_sys::File::new_with_u8_array_sequence(&parts, &format!("E3372h-{DEMO_VERSION}-demo.bin")).ok()
+}
 }
 
 /// Feeds a job's events into the progress view and the log, and keeps the journal.
