@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod job_view;
 pub mod manifest_view;
 pub mod outcome_view;
+pub mod partition_choice;
 pub mod recovery_view;
 pub mod restore_view;
 pub mod session;
