@@ -42,6 +42,7 @@ use crate::job_view::JobView;
 use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
+use crate::partition_choice::PartitionChoice;
 use crate::recovery_view::{LoaderView, RecoveryState};
 use crate::restore_view::{shown_time, RestoreView, SettingsTask};
 use crate::session::{chooser_vendor_ids, describe_usb, LogLine, Screen, Via};
@@ -113,6 +114,8 @@ pub fn App() -> impl IntoView {
     let firmware_files = StoredValue::new_local(None::<FirmwareFiles>);
     let selection = StoredValue::new_local(None::<Selection<BlobSource>>);
     let expected_sha256 = RwSignal::new(String::new());
+    // The partitions to write of the verified file ("write only these", issue 3).
+    let choice = RwSignal::new(PartitionChoice::default());
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
@@ -208,6 +211,7 @@ pub fn App() -> impl IntoView {
     let check_file = move |files: FirmwareFiles| {
         let name = files.name();
         firmware.set(FirmwareState::Verifying { name: name.clone() });
+        choice.set(PartitionChoice::default());
         phase.set(JobPhase::Idle);
         let stick = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.identity()) } else { None });
         spawn_local(async move {
@@ -244,13 +248,14 @@ pub fn App() -> impl IntoView {
     });
     let start_job = move || {
         let Some(conn) = connection.get_value() else { return };
+        let only = firmware.with_untracked(|f| f.verified().and_then(|v| choice.with_untracked(|c| c.only(v))));
         // Lent to the job, and given back for a resume: the files are not read again.
         let Some(Some(mut checked)) = selection.try_update_value(Option::take) else { return };
         phase.set(JobPhase::Running);
         // The done screen shows what the update restored; an older result would confuse.
         settings_task.set(SettingsTask::Idle);
         spawn_local(async move {
-            let result = run_update(conn, &mut checked, prompt, job, log, doctor).await;
+            let result = run_update(conn, &mut checked, only, prompt, job, log, doctor).await;
             selection.set_value(Some(checked));
             phase.set(match result {
                 Ok(report) => JobPhase::Done(DoneView::new(&report)),
@@ -522,7 +527,7 @@ pub fn App() -> impl IntoView {
                     Some(view) => {
                         let device = screen.with(device_name);
                         let on_cancel = Callback::new(move |()| phase.set(JobPhase::Idle));
-                        view! { <ConfirmUpdate view=view device=device on_confirm=on_confirm on_cancel=on_cancel /> }.into_any()
+                        view! { <ConfirmUpdate view=view device=device choice=choice on_confirm=on_confirm on_cancel=on_cancel /> }.into_any()
                     }
                     None => ().into_any(),
                 },
@@ -585,6 +590,7 @@ async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doc
 async fn run_update(
     conn: Connection,
     selection: &mut Selection<BlobSource>,
+    only: Option<Vec<String>>,
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
@@ -601,7 +607,7 @@ async fn run_update(
                 }
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
-            flash(connector, ModemPort::Serial(port), selection, usb, job, log).await
+            flash(connector, ModemPort::Serial(port), selection, only, usb, job, log).await
         }
         Connection::Usb { device, usb, role } => {
             let port = match WebUsbPort::open(device, role).await {
@@ -617,7 +623,7 @@ async fn run_update(
                 WebConnector::over_usb(prompt)
             };
             let connector = ModemConnector::Serial(web_connector);
-            flash(connector, ModemPort::Usb(port), selection, Some(usb), job, log).await
+            flash(connector, ModemPort::Usb(port), selection, only, Some(usb), job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();
@@ -627,7 +633,7 @@ async fn run_update(
                     let pacer = Pacer::new(sim.clone());
                     let port = PacedPort::new(port, pacer.clone());
                     let connector = ModemConnector::Paced(PacedConnector::new(sim, pacer));
-                    flash(connector, ModemPort::Paced(port), selection, usb, job, log).await
+                    flash(connector, ModemPort::Paced(port), selection, only, usb, job, log).await
                 }
                 Err(e) => Err(open_failure(e.to_string())),
             }

@@ -158,11 +158,13 @@ impl Observer for JobObserver {
     }
 }
 
-/// Runs the update on `port`, resuming from the journal the browser kept for this image.
+/// Runs the update on `port`, resuming from the journal the browser kept for this image;
+/// `only` the partitions the person chose (names or codes), `None` for all.
 pub async fn flash(
     connector: ModemConnector,
     port: ModemPort,
     selection: &mut Selection<BlobSource>,
+    only: Option<Vec<String>>,
     usb: Option<UsbId>,
     view: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
@@ -177,7 +179,7 @@ pub async fn flash(
     let _guard = JobGuard::install().await;
     let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) })
         .with_wall_clock(crate::settings_steps::unix_now());
-    let job = Job { inspection: &inspection, source: &mut selection.source, only: None, journal, usb };
+    let job = Job { inspection: &inspection, source: &mut selection.source, only, journal, usb };
     let result = flasher.run(port, job).await;
     if result.is_ok() {
         platform::forget_journal(&key);

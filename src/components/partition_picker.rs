@@ -1,0 +1,54 @@
+//! "Advanced: write only some partitions" (issue 3): a disclosure in the confirmation
+//! listing every partition of the verified file with a checkbox, all ticked by default.
+//! The wizard owns the choice; the confirmation's summary and the job follow it.
+
+use leptos::prelude::*;
+
+use crate::firmware_view::PartitionRow;
+use crate::partition_choice::PartitionChoice;
+use crate::tr::Tr;
+
+/// One labelled checkbox per partition (position in the file, name, bytes written).
+#[component]
+pub fn PartitionPicker(partitions: Vec<PartitionRow>, choice: RwSignal<PartitionChoice>) -> impl IntoView {
+    let tr = Tr::get();
+    let rows = partitions
+        .into_iter()
+        .enumerate()
+        .map(|(index, p)| {
+            let id = format!("only-{index}");
+            view! {
+                <tr>
+                    <td>
+                        <input
+                            type="checkbox"
+                            id=id.clone()
+                            prop:checked=move || choice.with(|c| c.is_ticked(index))
+                            on:change=move |ev| choice.update(|c| c.set(index, event_target_checked(&ev)))
+                        />
+                    </td>
+                    <td>{index}</td>
+                    <td><label for=id>{p.name}</label></td>
+                    <td>{p.size}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="only-partitions" data-testid="only-partitions">
+            <summary>{tr.t("confirm.only_summary")}</summary>
+            <p id="only-help">{tr.t("confirm.only_help")}</p>
+            <table aria-describedby="only-help">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr.t("confirm.only_write")}</th>
+                        <th scope="col">{tr.t("confirm.only_index")}</th>
+                        <th scope="col">{tr.t("firmware.column_name")}</th>
+                        <th scope="col">{tr.t("firmware.column_size")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}

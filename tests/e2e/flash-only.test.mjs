@@ -1,0 +1,122 @@
+// Issue 3, "write only these partitions": the confirmation's disclosure narrows the job
+// to the WebUI of a virtual E3372h behind the test-only navigator.serial. The virtual
+// flash then holds the new WebUI and nothing else, and the version check after the
+// restart accepts the old firmware version the stick keeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { serveDist } from './support/server.mjs';
+import { bridgeToSim } from './support/browser.mjs';
+import { SimBridge, MODEMFLASH_BIN, serialConfig } from './support/sim-bridge.mjs';
+import { withWizard } from './pages/wizard-page.mjs';
+
+const OLD_VERSION = '22.315.01.00.00';
+const NEW_VERSION = '22.333.01.00.00';
+let server;
+let dir;
+let firmware;
+let partitions;
+
+before(async () => {
+  server = await serveDist(path.resolve('dist'));
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mf-only-'));
+  firmware = path.join(dir, `E3372h-${NEW_VERSION}.bin`);
+  execFileSync(MODEMFLASH_BIN, ['sim', '--profile', 'e3372h', '--write-update', firmware, '--firmware-version', NEW_VERSION]);
+  partitions = JSON.parse(execFileSync(MODEMFLASH_BIN, ['inspect', '--json', firmware], { encoding: 'utf8' })).image.partitions;
+});
+after(async () => {
+  await server?.close();
+});
+
+const hex = (code) => code.toString(16).padStart(8, '0');
+
+test('writes only the WebUI partition chosen in the confirmation', { timeout: 150_000 }, async () => {
+  const webui = partitions.find((p) => p.name === 'WEBUI');
+  assert.ok(webui && partitions.length === 6, 'the synthetic update has six partitions, one of them the WebUI');
+  const flash = path.join(dir, 'flash');
+  const sim = await SimBridge.start('e3372h', ['--dump-flash', flash]);
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await wizard.chooseFirmware(firmware);
+      assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
+      await wizard.updateButton.click();
+
+      // Everything ticked: the whole file, with the version it installs.
+      const written = wizard.confirm.getByTestId('confirm-written');
+      const total = partitions.reduce((sum, p) => sum + p.flashed_size, 0);
+      assert.equal(total, 1_000_030);
+      assert.match(await written.textContent(), new RegExp(`will be written: 6 partitions, 1\\.0 MB, firmware ${NEW_VERSION}\\.`));
+      const disclosure = wizard.confirm.getByTestId('only-partitions');
+      assert.equal(await disclosure.getAttribute('open'), null, 'closed until asked for');
+
+      // Opened and narrowed with the keyboard alone.
+      await disclosure.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await disclosure.getAttribute('open'), '');
+      const boxes = disclosure.getByRole('checkbox');
+      assert.equal(await boxes.count(), 6);
+      for (const p of partitions) {
+        const box = disclosure.getByRole('checkbox', { name: p.name, exact: true });
+        assert.ok(await box.isChecked(), `${p.name} is ticked by default`);
+        const row = await box.locator('xpath=ancestor::tr').textContent();
+        assert.ok(row.startsWith(String(p.index)) && row.includes(p.name), row);
+      }
+      await wizard.screen('only-1-disclosure');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.labels[0].textContent), partitions[0].name);
+      await page.keyboard.press('Space');
+      assert.equal(await boxes.first().isChecked(), false);
+      assert.match(await written.textContent(), /^Only M3Boot, Kernel, VxWorks, Nvdload, WEBUI of .* 5 of 6 partitions, 984 KB\.$/);
+      assert.ok(await wizard.confirm.getByTestId('partial-warning').isVisible());
+
+      for (const p of partitions.filter((p) => p !== webui)) {
+        await disclosure.getByRole('checkbox', { name: p.name, exact: true }).uncheck();
+      }
+      assert.match(await written.textContent(), /^Only WEBUI of E3372h-22\.333\.01\.00\.00\.bin will be written: 1 of 6 partitions, 234 KB\.$/);
+      assert.match(await wizard.confirm.getByTestId('partial-warning').textContent(), /keeps its current version of every partition left out/);
+
+      // Nothing ticked: nothing to start, and the page says why.
+      await disclosure.getByRole('checkbox', { name: 'WEBUI' }).uncheck();
+      assert.ok(await wizard.startUpdate.isDisabled());
+      assert.match(await wizard.confirm.getByTestId('start-reason').textContent(), /nothing to write: tick at least one/);
+      assert.equal(await wizard.startUpdate.getAttribute('aria-describedby'), 'start-reason');
+      await wizard.screen('only-2-nothing-ticked');
+
+      await disclosure.getByRole('checkbox', { name: 'WEBUI' }).check();
+      assert.ok(await wizard.startUpdate.isEnabled());
+      assert.equal(await wizard.confirm.getByTestId('start-reason').textContent(), '');
+      await wizard.screen('only-3-webui-only');
+
+      const inDownloadMode = sim.nextEvent('connected', 30_000);
+      await wizard.startUpdate.click();
+      await wizard.progress.waitFor();
+      await wizard.reconnect.waitFor({ timeout: 30_000 });
+      assert.equal((await inDownloadMode).usb, '12d1:1c05');
+      await wizard.selectAgain.click();
+      await page.getByTestId('current-stage').getByText('Writing WEBUI (1 of 1)').waitFor({ timeout: 30_000 });
+
+      // The stick keeps its firmware: the version check after the restart expects no new one.
+      await wizard.done.waitFor({ timeout: 60_000 });
+      assert.equal(await page.getByTestId('old-version').textContent(), OLD_VERSION);
+      assert.equal(await page.getByTestId('new-version').textContent(), OLD_VERSION);
+      await wizard.screen('only-4-done');
+
+      // Byte for byte: the WebUI matches the file, every other partition was never sent.
+      const check = await sim.checkFlash(firmware);
+      assert.equal(check.partitions, 6);
+      const others = partitions.filter((p) => p !== webui).map((p) => p.code);
+      assert.deepEqual([...check.differing].sort(), [...others].sort());
+    });
+  } finally {
+    await sim.stop();
+  }
+  assert.deepEqual(await readdir(flash), [`${hex(webui.code)}.bin`], 'only the WebUI is in the virtual flash');
+  assert.equal((await readFile(path.join(flash, `${hex(webui.code)}.bin`))).length, webui.flashed_size);
+});
