@@ -44,6 +44,11 @@ impl PartitionChoice {
         view.partitions.iter().enumerate().filter(|(i, _)| self.is_ticked(*i)).map(|(_, p)| p)
     }
 
+    /// Whether every partition of `view` is ticked: the whole file is written.
+    pub fn is_whole(&self, view: &FirmwareView) -> bool {
+        self.chosen(view).count() == view.partitions.len()
+    }
+
     /// Whether some partitions of `view` are left out (and at least one is ticked).
     pub fn is_partial(&self, view: &FirmwareView) -> bool {
         let count = self.chosen(view).count();
@@ -62,8 +67,9 @@ impl PartitionChoice {
 
     /// The job's `only`: the chosen partitions' codes (`0x00560000`), or `None` when
     /// every partition is ticked, so a whole update still has its version confirmed.
+    /// Nothing ticked gives an empty list, which the plan refuses before a byte is sent.
     pub fn only(&self, view: &FirmwareView) -> Option<Vec<String>> {
-        self.is_partial(view).then(|| self.chosen(view).map(|p| format!("0x{}", p.code)).collect())
+        (!self.is_whole(view)).then(|| self.chosen(view).map(|p| format!("0x{}", p.code)).collect())
     }
 }
 
@@ -71,7 +77,7 @@ impl PartitionChoice {
 mod tests {
     use super::*;
     use futures::executor::block_on;
-    use modemflash_core::flasher::{Journal, Plan};
+    use modemflash_core::flasher::{Journal, Plan, PlanError};
     use modemflash_core::image::{inspect, InspectOptions, Inspection};
     use modemflash_sim::image::update::stick_update;
     use modemflash_sim::profile::E3372H;
@@ -113,17 +119,21 @@ mod tests {
 
     #[test]
     fn unticking_everything_leaves_nothing_to_write_and_ticking_again_restores_it() {
-        let (_, view) = e3372h_update();
+        let (inspection, view) = e3372h_update();
         let mut choice = PartitionChoice::default();
         (0..view.partitions.len()).for_each(|i| choice.set(i, false));
         assert!(choice.is_empty(&view));
-        assert!(!choice.is_partial(&view));
+        assert!(!choice.is_partial(&view) && !choice.is_whole(&view));
         assert_eq!(choice.bytes(&view), 0);
+        assert_eq!(choice.only(&view), Some(Vec::new()), "not None, which would write everything");
+        let refused = Plan::new(&inspection, choice.only(&view).as_deref(), &Journal::default());
+        assert_eq!(refused, Err(PlanError::Empty));
         choice.set(2, true);
         choice.set(2, true);
         assert_eq!(choice.chosen(&view).map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Kernel"]);
         (0..view.partitions.len()).for_each(|i| choice.set(i, true));
         assert_eq!(choice, PartitionChoice::default());
+        assert!(choice.is_whole(&view));
     }
 
     #[test]

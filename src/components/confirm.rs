@@ -26,8 +26,9 @@ pub fn ConfirmUpdate(
         Some(device) => tr.format("confirm.title", &[("device", device)]),
         None => tr.t("confirm.title_unknown")(),
     };
+    let open = !choice.with_untracked(|c| c.is_whole(&view));
     let picker = PartitionChoice::offered(&view)
-        .then(|| view! { <PartitionPicker partitions=view.partitions.clone() choice=choice /> });
+        .then(|| view! { <PartitionPicker partitions=view.partitions.clone() choice=choice open=open /> });
     let view = StoredValue::new(view);
     let written = move || {
         view.with_value(|view| {

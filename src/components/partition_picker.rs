@@ -8,9 +8,10 @@ use crate::firmware_view::PartitionRow;
 use crate::partition_choice::PartitionChoice;
 use crate::tr::Tr;
 
-/// One labelled checkbox per partition (position in the file, name, bytes written).
+/// One labelled checkbox per partition (position in the file, name, bytes written);
+/// `open` when the choice already leaves some out (a resumed job), so it is seen.
 #[component]
-pub fn PartitionPicker(partitions: Vec<PartitionRow>, choice: RwSignal<PartitionChoice>) -> impl IntoView {
+pub fn PartitionPicker(partitions: Vec<PartitionRow>, choice: RwSignal<PartitionChoice>, open: bool) -> impl IntoView {
     let tr = Tr::get();
     let rows = partitions
         .into_iter()
@@ -35,7 +36,7 @@ pub fn PartitionPicker(partitions: Vec<PartitionRow>, choice: RwSignal<Partition
         })
         .collect_view();
     view! {
-        <details class="only-partitions" data-testid="only-partitions">
+        <details class="only-partitions" data-testid="only-partitions" open=open>
             <summary>{tr.t("confirm.only_summary")}</summary>
             <p id="only-help">{tr.t("confirm.only_help")}</p>
             <table aria-describedby="only-help">

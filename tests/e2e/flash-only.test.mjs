@@ -120,3 +120,53 @@ test('writes only the WebUI partition chosen in the confirmation', { timeout: 15
   assert.deepEqual(await readdir(flash), [`${hex(webui.code)}.bin`], 'only the WebUI is in the virtual flash');
   assert.equal((await readFile(path.join(flash, `${hex(webui.code)}.bin`))).length, webui.flashed_size);
 });
+
+test('a partial update stopped by an unplug resumes with the same choice', { timeout: 150_000 }, async () => {
+  // A bigger file, so the WebUI is still being written when the stick is pulled out.
+  const big = path.join(dir, `E3372h-${NEW_VERSION}-big.bin`);
+  execFileSync(MODEMFLASH_BIN, ['sim', '--profile', 'e3372h', '--write-update', big, '--firmware-version', NEW_VERSION, '--size', '4000000']);
+  const flash = path.join(dir, 'flash-resumed');
+  const sim = await SimBridge.start('e3372h', ['--dump-flash', flash]);
+  try {
+    await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
+      await bridgeToSim(page, sim);
+      await wizard.open(server.url);
+      await wizard.connectButton.click();
+      await wizard.deviceCard.waitFor();
+      await wizard.chooseFirmware(big);
+      await wizard.updateButton.click();
+      const disclosure = wizard.confirm.getByTestId('only-partitions');
+      await disclosure.locator('summary').click();
+      for (const p of partitions.filter((p) => p.name !== 'WEBUI')) {
+        await disclosure.getByRole('checkbox', { name: p.name, exact: true }).uncheck();
+      }
+      const inDownloadMode = sim.nextEvent('connected', 30_000);
+      await wizard.startUpdate.click();
+      await wizard.reconnect.waitFor({ timeout: 30_000 });
+      await inDownloadMode;
+      await wizard.selectAgain.click();
+      await page.getByTestId('current-stage').getByText('Writing WEBUI (1 of 1)').waitFor({ timeout: 30_000 });
+      sim.unplug();
+      await wizard.stopped.waitFor({ timeout: 30_000 });
+      assert.match(await wizard.stopped.textContent(), /in update mode and its firmware is incomplete/);
+      sim.replug();
+      await sim.nextEvent('connected', 20_000);
+
+      // The confirmation comes back with the choice kept, open so it is seen.
+      await page.getByTestId('next-step').click();
+      await wizard.confirm.waitFor();
+      assert.equal(await disclosure.getAttribute('open'), '');
+      assert.ok(await disclosure.getByRole('checkbox', { name: 'WEBUI' }).isChecked());
+      assert.equal(await disclosure.getByRole('checkbox', { checked: true }).count(), 1);
+      assert.match(await wizard.confirm.getByTestId('confirm-written').textContent(), /^Only WEBUI of /);
+      await wizard.screen('only-5-resume');
+      await wizard.startUpdate.click();
+      await wizard.done.waitFor({ timeout: 90_000 });
+      assert.equal(await page.getByTestId('new-version').textContent(), OLD_VERSION);
+    });
+  } finally {
+    await sim.stop();
+  }
+  const webui = partitions.find((p) => p.name === 'WEBUI');
+  assert.deepEqual(await readdir(flash), [`${hex(webui.code)}.bin`], 'the resumed job wrote the WebUI alone');
+});
