@@ -30,12 +30,16 @@ pub fn ConfirmUpdate(
     let picker = PartitionChoice::offered(&view)
         .then(|| view! { <PartitionPicker partitions=view.partitions.clone() choice=choice open=open /> });
     let view = StoredValue::new(view);
+    // One sentence for the start button to be described by: what will be written, with
+    // the warning for a partial write, or why nothing can be.
     let written = move || {
         view.with_value(|view| {
             choice.with(|c| {
                 let (count, size) = (c.chosen(view).count().to_string(), human_bytes(c.bytes(view)));
                 let name = view.name.as_str();
-                if c.is_partial(view) {
+                if c.is_empty(view) {
+                    tr.t("confirm.only_none")()
+                } else if c.is_partial(view) {
                     let names = c.chosen(view).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
                     let total = view.partitions.len().to_string();
                     tr.format(
@@ -54,7 +58,7 @@ pub fn ConfirmUpdate(
             })
         })
     };
-    let partial = move || view.with_value(|v| choice.with(|c| c.is_partial(v)));
+    let partial = move || view.with_value(|v| choice.with(|c| !c.is_whole(v)));
     let nothing = move || view.with_value(|v| choice.with(|c| c.is_empty(v)));
     Effect::new(move |_| {
         if let Some(b) = start.get() {
@@ -64,14 +68,9 @@ pub fn ConfirmUpdate(
     view! {
         <section class="confirm" role="dialog" aria-modal="true" aria-labelledby="confirm-title" data-testid="confirm">
             <h2 id="confirm-title">{title}</h2>
-            <p data-testid="confirm-written">{written}</p>
+            <p id="confirm-written" class:partial=partial data-testid="confirm-written">{written}</p>
             {picker}
             <ul class="warnings">
-                <Show when=partial>
-                    <li class="partial-warning" data-testid="partial-warning">
-                        <strong>{tr.t("confirm.partial")}</strong> " " {tr.t("confirm.partial_rest")}
-                    </li>
-                </Show>
                 <li><strong>{tr.t("confirm.unplug")}</strong> " " {tr.t("confirm.unplug_rest")}</li>
                 <li><strong>{tr.t("confirm.visible")}</strong> " " {tr.t("confirm.visible_rest")}</li>
                 <li>{tr.t("confirm.power")}</li>
@@ -83,7 +82,7 @@ pub fn ConfirmUpdate(
                     node_ref=start
                     data-testid="start-update"
                     disabled=nothing
-                    aria-describedby="start-reason"
+                    aria-describedby="confirm-written"
                     on:click=move |_| on_confirm.run(())
                 >
                     {tr.t("confirm.start")}
@@ -92,9 +91,6 @@ pub fn ConfirmUpdate(
                     {tr.t("confirm.cancel")}
                 </button>
             </div>
-            <p id="start-reason" class="reason" data-testid="start-reason">
-                {move || nothing().then(tr.t("confirm.only_none"))}
-            </p>
         </section>
     }
 }

@@ -17,21 +17,17 @@ pub fn PartitionPicker(partitions: Vec<PartitionRow>, choice: RwSignal<Partition
         .into_iter()
         .enumerate()
         .map(|(index, p)| {
-            let id = format!("only-{index}");
             view! {
-                <tr>
-                    <td>
+                <li>
+                    <label>
                         <input
                             type="checkbox"
-                            id=id.clone()
-                            prop:checked=move || choice.with(|c| c.is_ticked(index))
+                            checked=choice.with_untracked(|c| c.is_ticked(index))
                             on:change=move |ev| choice.update(|c| c.set(index, event_target_checked(&ev)))
                         />
-                    </td>
-                    <td>{index}</td>
-                    <td><label for=id>{p.name}</label></td>
-                    <td>{p.size}</td>
-                </tr>
+                        {format!("#{index} {} ({})", p.name, p.size)}
+                    </label>
+                </li>
             }
         })
         .collect_view();
@@ -39,17 +35,7 @@ pub fn PartitionPicker(partitions: Vec<PartitionRow>, choice: RwSignal<Partition
         <details class="only-partitions" data-testid="only-partitions" open=open>
             <summary>{tr.t("confirm.only_summary")}</summary>
             <p id="only-help">{tr.t("confirm.only_help")}</p>
-            <table aria-describedby="only-help">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr.t("confirm.only_write")}</th>
-                        <th scope="col">{tr.t("confirm.only_index")}</th>
-                        <th scope="col">{tr.t("firmware.column_name")}</th>
-                        <th scope="col">{tr.t("firmware.column_size")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <ul aria-describedby="only-help">{rows}</ul>
         </details>
     }
 }
