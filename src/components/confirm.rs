@@ -29,37 +29,35 @@ pub fn ConfirmUpdate(
     let open = !choice.with_untracked(|c| c.is_whole(&view));
     let picker = PartitionChoice::offered(&view)
         .then(|| view! { <PartitionPicker partitions=view.partitions.clone() choice=choice open=open /> });
-    let view = StoredValue::new(view);
+    let (for_partial, for_nothing) = (view.clone(), view.clone());
     // One sentence for the start button to be described by: what will be written, with
     // the warning for a partial write, or why nothing can be.
     let written = move || {
-        view.with_value(|view| {
-            choice.with(|c| {
-                let (count, size) = (c.chosen(view).count().to_string(), human_bytes(c.bytes(view)));
-                let name = view.name.as_str();
-                if c.is_empty(view) {
-                    tr.t("confirm.only_none")()
-                } else if c.is_partial(view) {
-                    let names = c.chosen(view).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
-                    let total = view.partitions.len().to_string();
-                    tr.format(
-                        "confirm.written_only",
-                        &[("names", &names), ("name", name), ("count", &count), ("total", &total), ("size", &size)],
-                    )
-                } else {
-                    match &view.version {
-                        Some(version) => tr.format(
-                            "confirm.written_version",
-                            &[("name", name), ("count", &count), ("size", &size), ("version", version)],
-                        ),
-                        None => tr.format("confirm.written", &[("name", name), ("count", &count), ("size", &size)]),
-                    }
+        choice.with(|c| {
+            let (count, size) = (c.chosen(&view).count().to_string(), human_bytes(c.bytes(&view)));
+            let name = view.name.as_str();
+            if c.is_empty(&view) {
+                tr.t("confirm.only_none")()
+            } else if c.is_partial(&view) {
+                let names = c.chosen(&view).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+                let total = view.partitions.len().to_string();
+                tr.format(
+                    "confirm.written_only",
+                    &[("names", &names), ("name", name), ("count", &count), ("total", &total), ("size", &size)],
+                )
+            } else {
+                match &view.version {
+                    Some(version) => tr.format(
+                        "confirm.written_version",
+                        &[("name", name), ("count", &count), ("size", &size), ("version", version)],
+                    ),
+                    None => tr.format("confirm.written", &[("name", name), ("count", &count), ("size", &size)]),
                 }
-            })
+            }
         })
     };
-    let partial = move || view.with_value(|v| choice.with(|c| !c.is_whole(v)));
-    let nothing = move || view.with_value(|v| choice.with(|c| c.is_empty(v)));
+    let partial = move || choice.with(|c| !c.is_whole(&for_partial));
+    let nothing = move || choice.with(|c| c.is_empty(&for_nothing));
     Effect::new(move |_| {
         if let Some(b) = start.get() {
             let _ = b.focus();
