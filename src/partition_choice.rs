@@ -78,9 +78,10 @@ mod tests {
     use super::*;
     use futures::executor::block_on;
     use modemflash_core::flasher::{Journal, Plan, PlanError};
-    use modemflash_core::image::{inspect, InspectOptions, Inspection};
+    use modemflash_core::image::{inspect, InspectOptions, Inspection, Selection};
+    use modemflash_sim::image::qualcomm::stick_package;
     use modemflash_sim::image::update::stick_update;
-    use modemflash_sim::profile::E3372H;
+    use modemflash_sim::profile::{E3372H, ZTE_MF626};
 
     fn e3372h_update() -> (Inspection, FirmwareView) {
         let file = stick_update(&E3372H, "22.333.01.00.00", 50_000).build();
@@ -134,6 +135,21 @@ mod tests {
         (0..view.partitions.len()).for_each(|i| choice.set(i, true));
         assert_eq!(choice, PartitionChoice::default());
         assert!(choice.is_whole(&view));
+    }
+
+    #[test]
+    fn a_qualcomm_package_offers_the_choice_by_table_index() {
+        let zip = stick_package(&ZTE_MF626, "BD_P673A2V1.0.1B02", 200_000).zip();
+        let selection = block_on(Selection::of_file(zip.as_slice(), &InspectOptions::default())).unwrap();
+        let inspection = selection.for_flashing();
+        let view = FirmwareView::new("mf626.zip", &inspection);
+        assert!(PartitionChoice::offered(&view));
+        let mut choice = PartitionChoice::default();
+        let amss = view.partitions.iter().position(|p| p.name == "0:AMSS").unwrap();
+        (0..view.partitions.len()).for_each(|i| choice.set(i, i == amss));
+        let plan = Plan::new(&inspection, choice.only(&view).as_deref(), &Journal::default()).unwrap();
+        assert_eq!(plan.partitions.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["0:AMSS"]);
+        assert_eq!(choice.bytes(&view), plan.bytes_to_write);
     }
 
     #[test]
