@@ -97,7 +97,8 @@ async function asset(request) {
   const cached = await cache.match(request, { ignoreSearch: true });
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) cache.put(request, response.clone());
+  // Stored before it is answered: a lazily loaded part the page has is one kept offline.
+  if (response.ok) await cache.put(request, response.clone());
   return response;
 }
 

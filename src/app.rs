@@ -13,25 +13,19 @@ use modemflash_core::image::Selection;
 use modemflash_core::preflight::{Finding, PortAnswer};
 use modemflash_core::settings::SettingsBackup;
 use modemflash_sim::profile::E3372H;
-use modemflash_sim::{Link, Sim};
+use modemflash_sim::Sim;
 use wasm_bindgen::JsCast;
 use web_sys::{SerialPort, UsbDevice};
 
 use crate::bundle_view::{page_bundle, PageFacts};
-use crate::components::confirm::ConfirmUpdate;
+use crate::chunks::lazy_view;
 use crate::components::connect::ConnectPanel;
 use crate::components::device_card::DeviceCard;
-use crate::components::firmware_panel::FirmwarePanel;
-use crate::components::flash_progress::FlashProgress;
-use crate::components::job_result::{UpdateDone, UpdateStopped};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
-use crate::components::manifest_panel::ManifestPanel;
 use crate::components::outcome::Outcome;
 use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
-use crate::components::recovery_panel::RecoveryPanel;
-use crate::components::settings_panel::SettingsPanel;
 use crate::components::support_banner::SupportBanner;
 use crate::components::update_button::UpdateButton;
 use crate::components::usb_connect::UsbConnectPanel;
@@ -39,9 +33,11 @@ use crate::demo::{PacedConnector, PacedPort, Pacer};
 use crate::doctor::Doctor;
 use crate::firmware_view::FirmwareState;
 use crate::job_view::JobView;
+use crate::lazy_views;
 use crate::manifest_view::DongleFacts;
 use crate::modem::{ModemConnector, ModemPort};
 use crate::outcome_view::{DoneView, StoppedView};
+use crate::partition_choice::PartitionChoice;
 use crate::recovery_view::{LoaderView, RecoveryState};
 use crate::restore_view::{shown_time, RestoreView, SettingsTask};
 use crate::session::{chooser_vendor_ids, describe_usb, LogLine, Screen, Via};
@@ -53,12 +49,12 @@ use crate::transport::web_serial::{self, RequestError, WebSerialPort};
 use crate::transport::web_usb::WebUsbPort;
 use crate::usb_steps::{connect_usb, select_usb_again, switch_to_modem, UsbConnected};
 use crate::usb_view::{SwitchState, UsbFinding};
-use crate::wizard::{demo_firmware, flash, identify_on, identify_virtual, push_log, verify, LogObserver};
+use crate::wizard::{demo_firmware, flash, identify_on, push_log, verify, LogObserver};
 
 /// The modem the wizard talks to between steps. Real ports stay closed between steps so
 /// nothing holds them.
 #[derive(Clone)]
-enum Connection {
+pub(crate) enum Connection {
     Serial {
         port: SerialPort,
         usb: Option<UsbId>,
@@ -113,6 +109,8 @@ pub fn App() -> impl IntoView {
     let firmware_files = StoredValue::new_local(None::<FirmwareFiles>);
     let selection = StoredValue::new_local(None::<Selection<BlobSource>>);
     let expected_sha256 = RwSignal::new(String::new());
+    // The partitions to write of the verified file ("write only these", issue 3).
+    let choice = RwSignal::new(PartitionChoice::default());
     let phase = RwSignal::new(JobPhase::Idle);
     let job = RwSignal::new(JobView::default());
     let prompt = PromptChannel::new();
@@ -127,14 +125,25 @@ pub fn App() -> impl IntoView {
     // A modem is connected: fetch what an update needs while its network is still up.
     Effect::new(move |_| {
         let boot_rom = screen.with(|s| matches!(s, Screen::InBootRom { .. }));
+        let virtual_modem = screen.with(|s| matches!(s, Screen::Identified(d) if d.is_virtual));
         if boot_rom || screen.with(Screen::device_ready) {
-            crate::chunks::keep_update_code(boot_rom);
+            crate::chunks::keep_update_code(boot_rom, virtual_modem);
         }
     });
     // The backup this browser keeps for the connected modem (browser storage).
     let reload_backup = move || {
         let key = screen.with(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
-        stored_backup.set(key.and_then(|k| crate::settings_store::load(&k)));
+        let current_key = move || screen.with_untracked(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
+        spawn_local(async move {
+            let kept = match key.clone() {
+                Some(key) => crate::settings_store::load(key).await.ok().flatten(),
+                None => None,
+            };
+            // Read in the background: only if the same modem is still connected.
+            if current_key() == key {
+                stored_backup.set(kept);
+            }
+        });
     };
     Effect::new(move |_| reload_backup());
 
@@ -205,18 +214,19 @@ pub fn App() -> impl IntoView {
         screen.set(Screen::Identifying(Via::Virtual));
         doctor.use_virtual();
         spawn_local(async move {
-            // Full speed, as most sticks run: the demo's progress can be followed.
-            let sim = Sim::with_link(&E3372H, Link::usb_full_speed());
-            let next = identify_virtual(&sim, log).await;
-            connection.set_value(Some(Connection::Virtual(sim)));
-            screen.set(next);
-            // Its demo firmware, for offline use as the rest (crate::chunks).
-            let _ = crate::wizard::preload_demo_firmware().await;
+            match crate::wizard::plug_in_virtual(log).await {
+                Ok((next, sim)) => {
+                    connection.set_value(Some(Connection::Virtual(sim)));
+                    screen.set(next);
+                }
+                Err(e) => screen.set(Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() }),
+            }
         });
     });
     let check_file = move |files: FirmwareFiles| {
         let name = files.name();
         firmware.set(FirmwareState::Verifying { name: name.clone() });
+        choice.set(PartitionChoice::default());
         phase.set(JobPhase::Idle);
         let stick = screen.with_untracked(|s| if let Screen::Identified(d) = s { Some(d.identity()) } else { None });
         spawn_local(async move {
@@ -264,6 +274,7 @@ pub fn App() -> impl IntoView {
     });
     let start_job = move || {
         let Some(conn) = connection.get_value() else { return };
+        let only = firmware.with_untracked(|f| f.verified().and_then(|v| choice.with_untracked(|c| c.only(v))));
         // Lent to the job, and given back for a resume: the files are not read again.
         let Some(Some(checked)) = selection.try_update_value(Option::take) else { return };
         phase.set(JobPhase::Running);
@@ -277,7 +288,7 @@ pub fn App() -> impl IntoView {
                     selection.set_value(Some(checked));
                     Err(open_failure(format!("{e}. {}", e.next_step())))
                 }
-                Ok(()) => match run_update(conn, checked, prompt, job, log, doctor).await {
+                Ok(()) => match run_update(conn, checked, only, prompt, job, log, doctor).await {
                     Ok((result, checked)) => {
                         selection.set_value(Some(checked));
                         result
@@ -423,7 +434,7 @@ pub fn App() -> impl IntoView {
             doctor.read_environment().await;
             let Some(port) = doctor.last_port() else { return };
             screen.set(Screen::Identifying(Via::WebSerial));
-            let (next, conn) = examine_port(port, log, doctor).await;
+            let (next, conn) = examine(port, log, doctor).await;
             connection.set_value(conn);
             screen.set(next);
         });
@@ -432,26 +443,15 @@ pub fn App() -> impl IntoView {
         let Some(conn) = connection.get_value() else { return };
         settings_task.set(SettingsTask::Working);
         spawn_local(async move {
-            let task = match open_at_port(conn).await {
-                Err(what) => SettingsTask::failed(&what),
-                Ok(port) => {
-                    let Ok((result, port)) = crate::settings_steps::back_up(port, log).await else {
-                        let e = crate::chunks::PartUnavailable;
-                        settings_task.set(SettingsTask::failed(&format!("{e}. {}", e.next_step())));
-                        return;
-                    };
-                    port.close().await;
-                    match result {
-                        Ok(backup) => {
-                            crate::settings_store::save(&backup);
-                            let file = backup.file_name();
-                            save_text(&file, "application/json", &backup.to_json());
-                            stored_backup.set(Some(backup));
-                            SettingsTask::Saved { file }
-                        }
-                        Err(what) => SettingsTask::failed(&what),
-                    }
+            let task = match crate::settings_steps::back_up(conn, log).await {
+                Ok(Ok((backup, json))) => {
+                    let file = backup.file_name();
+                    save_text(&file, "application/json", &json);
+                    stored_backup.set(Some(backup));
+                    SettingsTask::Saved { file }
                 }
+                Ok(Err(what)) => SettingsTask::failed(&what),
+                Err(e) => SettingsTask::failed(&format!("{e}. {}", e.next_step())),
             };
             settings_task.set(task);
         });
@@ -460,20 +460,10 @@ pub fn App() -> impl IntoView {
         let Some(conn) = connection.get_value() else { return };
         settings_task.set(SettingsTask::Working);
         spawn_local(async move {
-            let task = match open_at_port(conn).await {
-                Err(what) => SettingsTask::failed(&what),
-                Ok(port) => {
-                    let Ok((result, port)) = crate::settings_steps::restore_on(port, backup, log).await else {
-                        let e = crate::chunks::PartUnavailable;
-                        settings_task.set(SettingsTask::failed(&format!("{e}. {}", e.next_step())));
-                        return;
-                    };
-                    port.close().await;
-                    match result {
-                        Ok(report) => SettingsTask::Restored(RestoreView::new(&report)),
-                        Err(what) => SettingsTask::failed(&what),
-                    }
-                }
+            let task = match crate::settings_steps::restore_on(conn, backup, log).await {
+                Ok(Ok(report)) => SettingsTask::Restored(RestoreView::new(&report)),
+                Ok(Err(what)) => SettingsTask::failed(&what),
+                Err(e) => SettingsTask::failed(&format!("{e}. {}", e.next_step())),
             };
             settings_task.set(task);
         });
@@ -488,13 +478,15 @@ pub fn App() -> impl IntoView {
         spawn_local(async move {
             let name = file.name();
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-            match SettingsBackup::from_json(text.as_deref().unwrap_or_default()) {
-                Ok(backup) => restore_settings(backup),
-                Err(e) => settings_task.set(SettingsTask::bad_file(&name, &e.to_string())),
+            match crate::settings_store::read_file(text.unwrap_or_default()).await {
+                Ok(Ok(backup)) => restore_settings(backup),
+                Ok(Err(e)) => settings_task.set(SettingsTask::bad_file(&name, &e)),
+                Err(e) => settings_task.set(SettingsTask::failed(&format!("{e}. {}", e.next_step()))),
             }
         });
     });
 
+    let prefetch = crate::chunks::keep_identification;
     view! {
         <header class="page-header">
             <div class="title-row">
@@ -505,52 +497,42 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <SupportBanner support=support />
-            <ConnectPanel support=support busy=busy on_connect=on_connect on_virtual=on_virtual />
-            <UsbConnectPanel
-                support=support
-                busy=busy
-                finding=usb_finding
-                on_connect=on_connect_usb
-                on_switch=on_switch
-            />
+            // About to connect (pointer over or focus in): fetch the identification now.
+            <div class="connect-area" on:pointerenter=move |_| prefetch() on:focusin=move |_| prefetch()>
+                <ConnectPanel support=support busy=busy on_connect=on_connect on_virtual=on_virtual />
+                <UsbConnectPanel
+                    support=support
+                    busy=busy
+                    finding=usb_finding
+                    on_connect=on_connect_usb
+                    on_switch=on_switch
+                />
+            </div>
             <div aria-live="polite" class="screen">
                 {move || match screen.get() {
                     Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
-                    Screen::InBootRom { usb } => view! {
-                        <RecoveryPanel
-                            usb=usb
-                            state=recovery
-                            erase_confirmed=erase_confirmed
-                            on_loader=on_loader
-                            on_load=on_load
-                            on_bundle=on_bundle
-                        />
+                    Screen::InBootRom { usb } => {
+                        let state = recovery.into();
+                        lazy_view(lazy_views::recovery_panel(usb, state, erase_confirmed, on_loader, on_load, on_bundle))
+                            .into_any()
                     }
-                    .into_any(),
                     other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
                 }}
             </div>
-            {manifest.map(|state| view! { <ManifestPanel state=state dongle=dongle busy=running on_file=on_manifest_file /> })}
+            {manifest.map(|state| lazy_view(lazy_views::manifest_panel(state.into(), dongle, running, on_manifest_file)))}
             <Show when=move || screen.with(|s| matches!(s, Screen::Identified(_)))>
-                <SettingsPanel
-                    task=settings_task
-                    stored=stored_when
-                    busy=settings_busy
-                    on_download=on_settings_download
-                    on_restore_saved=on_restore_saved
-                    on_restore_file=on_restore_file
-                />
+                {move || {
+                    let (task, restore) = (settings_task.into(), on_restore_file);
+                    let panel = lazy_views::settings_panel(task, stored_when, settings_busy, on_settings_download, on_restore_saved, restore);
+                    lazy_view(panel)
+                }}
             </Show>
             <Show when=move || screen.with(Screen::device_ready)>
-                <FirmwarePanel
-                    state=firmware
-                    expected_sha256=expected_sha256
-                    is_virtual=is_virtual
-                    busy=running
-                    on_files=on_file
-                    on_demo=on_demo
-                    on_recheck=on_recheck
-                />
+                {move || {
+                    let state = firmware.into();
+                    let panel = lazy_views::firmware_panel(state, expected_sha256, is_virtual, running, on_file, on_demo, on_recheck);
+                    lazy_view(panel)
+                }}
             </Show>
             <Preflight facts=doctor.facts busy=busy on_run_checks=on_run_checks />
             <UpdateButton
@@ -561,18 +543,19 @@ pub fn App() -> impl IntoView {
             />
             {move || match phase.get() {
                 JobPhase::Idle => ().into_any(),
-                JobPhase::Confirming => match firmware.with(|f| f.verified().cloned()) {
-                    Some(view) => {
-                        let device = screen.with(device_name);
-                        let on_cancel = Callback::new(move |()| phase.set(JobPhase::Idle));
-                        view! { <ConfirmUpdate view=view device=device on_confirm=on_confirm on_cancel=on_cancel /> }.into_any()
-                    }
-                    None => ().into_any(),
-                },
-                JobPhase::Running => view! { <FlashProgress job=job /> }.into_any(),
-                JobPhase::Done(done) => view! { <UpdateDone view=done /> }.into_any(),
-                JobPhase::Stopped(stopped) => {
-                    view! { <UpdateStopped view=stopped on_next=on_next on_bundle=on_bundle /> }.into_any()
+                now => {
+                    let on_cancel = Callback::new(move |()| phase.set(JobPhase::Idle));
+                    let screen = lazy_views::JobScreen {
+                        verified: firmware.with(|f| f.verified().cloned()),
+                        device: screen.with(device_name),
+                        choice,
+                        job,
+                        on_confirm,
+                        on_cancel,
+                        on_next,
+                        on_bundle,
+                    };
+                    lazy_view(lazy_views::job_screen(now, screen)).into_any()
                 }
             }}
             <ReconnectPanel channel=prompt />
@@ -581,7 +564,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Chooser → [`examine_port`].
+/// Chooser → [`examine`].
 async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> (Screen, Option<Connection>) {
     let port = match web_serial::request_port(&modem_filters()).await {
         Ok(port) => port,
@@ -593,12 +576,22 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> 
             return (Screen::Failed { what, next_step: tr.untracked().get("connect.reload") }, None);
         }
     };
-    examine_port(port, log, doctor).await
+    examine(port, log, doctor).await
 }
 
+/// [`examine_port`], or why it could not be fetched.
+async fn examine(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
+    examine_port(port, log, doctor)
+        .await
+        .unwrap_or_else(|e| (Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() }, None))
+}
+
+crate::chunks::lazy_part! {
+identify, preload_examine_port,
 /// Open → identify → probe → close, telling the doctor what happened. The port is kept
-/// (closed) for the update.
-async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
+/// (closed) for the update. Lazy: identification is a part of its own, fetched after
+/// the chooser ([`crate::chunks`]).
+pub(crate) async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
     let usb = web_serial::usb_id_of(&port);
     doctor.port_chosen(&port, usb);
     if let Some(screen) = Screen::before_identify(usb) {
@@ -623,6 +616,7 @@ async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doc
     let conn = screen.device_ready().then_some(Connection::Serial { port, usb });
     (screen, conn)
 }
+}
 
 crate::chunks::lazy_part! {
 update_job, preload_run_update,
@@ -634,13 +628,14 @@ update_job, preload_run_update,
 pub(crate) async fn run_update(
     conn: Connection,
     selection: Selection<BlobSource>,
+    only: Option<Vec<String>>,
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
     doctor: Doctor,
 ) -> (Result<Report, Failure>, Selection<BlobSource>) {
     let mut selection = selection;
-    let result = update_through(conn, &mut selection, prompt, job, log, doctor).await;
+    let result = update_through(conn, &mut selection, only, prompt, job, log, doctor).await;
     (result, selection)
 }
 }
@@ -649,6 +644,7 @@ pub(crate) async fn run_update(
 async fn update_through(
     conn: Connection,
     selection: &mut Selection<BlobSource>,
+    only: Option<Vec<String>>,
     prompt: PromptChannel,
     job: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
@@ -665,7 +661,7 @@ async fn update_through(
                 }
             };
             let connector = ModemConnector::Serial(WebConnector::new(prompt));
-            flash(connector, ModemPort::Serial(port), selection, usb, job, log).await
+            flash(connector, ModemPort::Serial(port), selection, only, usb, job, log).await
         }
         Connection::Usb { device, usb, role } => {
             let port = match WebUsbPort::open(device, role).await {
@@ -681,7 +677,7 @@ async fn update_through(
                 WebConnector::over_usb(prompt)
             };
             let connector = ModemConnector::Serial(web_connector);
-            flash(connector, ModemPort::Usb(port), selection, Some(usb), job, log).await
+            flash(connector, ModemPort::Usb(port), selection, only, Some(usb), job, log).await
         }
         Connection::Virtual(sim) => {
             let usb = sim.usb_id();
@@ -691,31 +687,11 @@ async fn update_through(
                     let pacer = Pacer::new(sim.clone());
                     let port = PacedPort::new(port, pacer.clone());
                     let connector = ModemConnector::Paced(PacedConnector::new(sim, pacer));
-                    flash(connector, ModemPort::Paced(port), selection, usb, job, log).await
+                    flash(connector, ModemPort::Paced(port), selection, only, usb, job, log).await
                 }
                 Err(e) => Err(open_failure(e.to_string())),
             }
         }
-    }
-}
-
-/// Opens the connection's AT port for a settings task; what went wrong and what to do
-/// otherwise.
-async fn open_at_port(conn: Connection) -> Result<ModemPort, String> {
-    match conn {
-        Connection::Serial { port, .. } => match WebSerialPort::open(port).await {
-            Ok(port) => Ok(ModemPort::Serial(port)),
-            Err(e) => Err(format!("{e}. {}", e.next_step())),
-        },
-        // Settings are read over AT: the stick's command (PCUI) interface.
-        Connection::Usb { device, .. } => match WebUsbPort::open(device, PortRole::Pcui).await {
-            Ok(port) => Ok(ModemPort::Usb(port)),
-            Err(e) => Err(e.to_string()),
-        },
-        Connection::Virtual(sim) => match sim.open_role(PortRole::Pcui) {
-            Ok(port) => Ok(ModemPort::Virtual(port)),
-            Err(e) => Err(format!("{e}. {}", e.next_step())),
-        },
     }
 }
 

@@ -7,6 +7,7 @@
 //! need, while the network is still there, and the service worker keeps them
 //! (public/sw.js). A part that cannot be fetched is an error the page shows, never a crash.
 
+use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// A part of the page that could not be fetched: offline before it was kept.
@@ -56,17 +57,51 @@ macro_rules! lazy_part {
 }
 pub(crate) use lazy_part;
 
+/// Shows what a lazily loaded part draws: nothing while it is fetched, and why and what to
+/// do when it cannot be.
+pub fn lazy_view(draw: impl std::future::Future<Output = Result<AnyView, PartUnavailable>> + 'static) -> impl IntoView {
+    let draw = leptos::__reexports::send_wrapper::SendWrapper::new(draw);
+    Suspend::new(async move {
+        match draw.await {
+            Ok(view) => view,
+            Err(e) => {
+                let why = format!("{e}. {}", e.next_step());
+                view! { <p class="part-unavailable" role="alert">{why}</p> }.into_any()
+            }
+        }
+    })
+}
+
+/// Fetches the identification (of a real modem, over Web Serial or WebUSB, and the
+/// virtual one) when the person is about to connect, so connecting does not wait for it.
+pub fn keep_identification() {
+    spawn_local(async {
+        let _ = crate::app::preload_examine_port().await;
+        let _ = crate::usb_steps::preload_examine_usb().await;
+        let _ = crate::wizard::preload_virtual_modem().await;
+    });
+}
+
 /// Fetches the parts an update needs (a part is fetched once; later calls find it loaded):
-/// the firmware checks, the job, the settings steps (an update that lost the modem's
-/// settings leaves it without network until they are restored) and, from a boot ROM
-/// port, the recovery. One that cannot be fetched now is tried again when used.
-pub fn keep_update_code(boot_rom: bool) {
+/// the update's screens, the firmware checks, the job, the settings steps (an update that
+/// lost the modem's settings leaves it without network until they are restored), from a
+/// boot ROM port the recovery, and for the virtual modem its demo firmware. One that
+/// cannot be fetched now is tried again when used. When all are in, `<html>` carries
+/// `data-update-parts="kept"` (the service worker has stored them by then).
+pub fn keep_update_code(boot_rom: bool, virtual_modem: bool) {
     spawn_local(async move {
-        let _ = crate::wizard::preload_verify().await;
-        let _ = crate::app::preload_run_update().await;
-        let _ = crate::settings_steps::preload_settings().await;
-        if boot_rom {
-            let _ = crate::app::preload_recovery().await;
+        let kept = [
+            crate::lazy_views::preload_update_views().await,
+            crate::wizard::preload_verify().await,
+            crate::app::preload_run_update().await,
+            crate::settings_steps::preload_settings().await,
+            if boot_rom { crate::app::preload_recovery().await } else { Ok(()) },
+            if virtual_modem { crate::wizard::preload_demo_firmware().await } else { Ok(()) },
+        ];
+        if kept.iter().all(Result::is_ok) {
+            if let Some(html) = document().document_element() {
+                let _ = html.set_attribute("data-update-parts", "kept");
+            }
         }
     });
 }

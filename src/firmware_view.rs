@@ -64,6 +64,8 @@ pub struct PartitionRow {
     pub code: String,
     /// Bytes sent to the modem, in words.
     pub size: String,
+    /// Bytes sent to the modem (0 when unknown: the plan refuses such a partition).
+    pub bytes: u64,
     /// Stored packing, in words.
     pub packing: &'static str,
 }
@@ -118,6 +120,7 @@ impl FirmwareView {
                     name: p.name.clone(),
                     code: p.code.map(|c| format!("{c:08x}")).unwrap_or_default(),
                     size: p.flashed_size.map(human_bytes).unwrap_or_else(|| "unknown".into()),
+                    bytes: p.flashed_size.unwrap_or(0),
                     packing: match p.compression {
                         Compression::None => "stored",
                         Compression::Zlib => "zlib",

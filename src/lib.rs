@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod job_view;
 pub mod manifest_view;
 pub mod outcome_view;
+pub mod partition_choice;
 pub mod recovery_view;
 pub mod restore_view;
 pub mod session;
@@ -32,6 +33,8 @@ pub mod doctor;
 pub mod host;
 #[cfg(target_arch = "wasm32")]
 pub mod i18n_fetch;
+#[cfg(target_arch = "wasm32")]
+pub mod lazy_views;
 #[cfg(target_arch = "wasm32")]
 pub mod manifest_fetch;
 #[cfg(target_arch = "wasm32")]

@@ -20,8 +20,20 @@ pub fn save(backup: &SettingsBackup) {
     }
 }
 
-/// The last backup kept for the modem with key `device`.
-pub fn load(device: &str) -> Option<SettingsBackup> {
-    let text = storage()?.get_item(&item(device)).ok()??;
+crate::chunks::lazy_part! {
+settings, preload_settings_store,
+/// The last backup kept for the modem with key `device`. Lazy, as the other settings
+/// steps (reading the backup format is most of them).
+pub async fn load(device: String) -> Option<SettingsBackup> {
+    let text = storage()?.get_item(&item(&device)).ok()??;
     SettingsBackup::from_json(&text).ok()
+}
+}
+
+crate::chunks::lazy_part! {
+settings, preload_settings_file,
+/// A backup file the person chose, read: the backup, or why it is not one.
+pub async fn read_file(text: String) -> Result<SettingsBackup, String> {
+    SettingsBackup::from_json(&text).map_err(|e| e.to_string())
+}
 }

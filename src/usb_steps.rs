@@ -23,8 +23,8 @@ pub enum UsbConnected {
     CdRom { device: UsbDevice, view: CdRomView },
 }
 
-/// Chooser → mode from the descriptors → claim the role's interface → identify →
-/// release. A CD-ROM-mode dongle is reported instead of claimed.
+/// Chooser → [`examine_usb`] (the chooser in the page's own code: it must open while the
+/// click still counts, not after a part of the page was fetched).
 pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     let screen = |screen| UsbConnected::Modem { screen, device: None };
     let vendors: Vec<_> = chooser_vendor_ids().into_iter().map(|vid| (vid, None)).collect();
@@ -35,6 +35,18 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
             return screen(Screen::Failed { what, next_step: tr.untracked().get("connect.reload") })
         }
     };
+    examine_usb(device, log, tr).await.unwrap_or_else(|e| {
+        screen(Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() })
+    })
+}
+
+crate::chunks::lazy_part! {
+identify, preload_examine_usb,
+/// Mode from the descriptors → claim the role's interface → identify → release. A
+/// CD-ROM-mode dongle is reported instead of claimed. Lazy, as all identification
+/// ([`crate::chunks`]).
+pub async fn examine_usb(device: UsbDevice, log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
+    let screen = |screen| UsbConnected::Modem { screen, device: None };
     let id = web_usb::usb_id_of(&device);
     let classes: Vec<u8> = web_usb::interfaces_of(&device).iter().map(|i| i.class).collect();
     let mode = detect::mode(id, &classes);
@@ -63,6 +75,7 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
     port.close().await;
     let device = screen.device_ready().then_some((device, id, role));
     UsbConnected::Modem { screen, device }
+}
 }
 
 /// The interface to claim in `mode`; `None` in CD-ROM mode, which has none.

@@ -13,7 +13,7 @@ use modemflash_core::flasher::{Failure, FamilyFacts, Flasher, Job, Journal, Plan
 use modemflash_core::image::{InspectOptions, Selection, Sha256Digest};
 use modemflash_sim::image::update::stick_update;
 use modemflash_sim::profile::E3372H;
-use modemflash_sim::Sim;
+use modemflash_sim::{Link, Sim};
 
 use crate::firmware_view::{FirmwareState, FirmwareView};
 use crate::job_view::JobView;
@@ -58,20 +58,29 @@ pub async fn identify_on(
     via: Via,
     log: RwSignal<Vec<LogLine>>,
 ) -> (Screen, ModemPort) {
-    let mut observer = JobObserver::outside_a_job(log);
+    // The log is all identification reports: the job's observer, with its progress view
+    // and journal, stays in the update's lazily loaded part (crate::chunks).
+    let mut observer = LogObserver(log);
     let mut at = AtClient::new(port, &mut observer);
     let result = probe::identify(&mut at, usb).await;
     let (port, _) = at.into_parts();
     (Screen::after_identify(result, usb, via), port)
 }
 
-/// Plugs in the built-in virtual E3372h and identifies it through its AT port.
-pub async fn identify_virtual(sim: &Sim, log: RwSignal<Vec<LogLine>>) -> Screen {
+crate::chunks::lazy_part! {
+virtual_modem, preload_virtual_modem,
+/// Plugs in the built-in virtual E3372h (at full speed, as most sticks run, so the
+/// demo's progress can be followed) and identifies it through its AT port. Lazy: the
+/// virtual modem is a part of its own, fetched when it is tried ([`crate::chunks`]).
+pub async fn plug_in_virtual(log: RwSignal<Vec<LogLine>>) -> (Screen, Sim) {
+    let sim = Sim::with_link(&E3372H, Link::usb_full_speed());
     push_log(log, LogLine::info(format!("Virtual modem plugged in: {} ({}).", E3372H.description, E3372H.normal_id)));
-    match sim.open_role(PortRole::Pcui) {
+    let screen = match sim.open_role(PortRole::Pcui) {
         Ok(port) => identify_on(ModemPort::Virtual(port), sim.usb_id(), Via::Virtual, log).await.0,
         Err(e) => Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() },
-    }
+    };
+    (screen, sim)
+}
 }
 
 crate::chunks::lazy_part! {
@@ -146,9 +155,9 @@ pub struct JobObserver {
 }
 
 impl JobObserver {
-    /// For the AT steps outside a job (identification, settings backup and restore): the
-    /// same observer type as the flasher's, so the engine's AT steps are compiled once
-    /// into the wasm. Its progress view is its own and shown nowhere.
+    /// For the settings backup and restore outside a job: the same observer type as the
+    /// flasher's, so the engine's AT steps are compiled once into their lazily loaded
+    /// part. Its progress view is its own and shown nowhere.
     pub fn outside_a_job(log: RwSignal<Vec<LogLine>>) -> Self {
         JobObserver { view: RwSignal::new(JobView::default()), log: LogObserver(log) }
     }
@@ -167,11 +176,13 @@ impl Observer for JobObserver {
     }
 }
 
-/// Runs the update on `port`, resuming from the journal the browser kept for this image.
+/// Runs the update on `port`, resuming from the journal the browser kept for this image;
+/// `only` the partitions the person chose (names or codes), `None` for all.
 pub async fn flash(
     connector: ModemConnector,
     port: ModemPort,
     selection: &mut Selection<BlobSource>,
+    only: Option<Vec<String>>,
     usb: Option<UsbId>,
     view: RwSignal<JobView>,
     log: RwSignal<Vec<LogLine>>,
@@ -186,7 +197,7 @@ pub async fn flash(
     let _guard = JobGuard::install().await;
     let mut flasher = Flasher::new(connector, JobObserver { view, log: LogObserver(log) })
         .with_wall_clock(crate::settings_steps::unix_now());
-    let job = Job { inspection: &inspection, source: &mut selection.source, only: None, journal, usb };
+    let job = Job { inspection: &inspection, source: &mut selection.source, only, journal, usb };
     let result = flasher.run(port, job).await;
     if result.is_ok() {
         platform::forget_journal(&key);

@@ -12,6 +12,7 @@ pub mod language_switch;
 pub mod log_console;
 pub mod manifest_panel;
 pub mod outcome;
+pub mod partition_picker;
 pub mod preflight;
 pub mod reconnect_prompt;
 pub mod recovery_panel;

@@ -261,6 +261,8 @@ test("a package's files dropped on the page are verified together", { timeout: 6
       await wizard.open(server.url);
       await wizard.connectButton.click();
       await wizard.deviceCard.waitFor();
+      // The firmware step is a lazily loaded part: it comes just after the device card.
+      await page.locator('.drop-zone').waitFor();
       await page.evaluate((dropped) => {
         const data = new DataTransfer();
         for (const f of dropped) data.items.add(new File([new Uint8Array(f.bytes)], f.name));

@@ -69,18 +69,16 @@ test('reloads, identifies the virtual modem and checks firmware with the network
       await navigator.serviceWorker.ready;
     });
     // Connecting a modem fetches the parts of the wasm an update needs (src/chunks.rs) and
-    // the service worker keeps them; before that, the first visit loaded only the first
-    // screen's.
+    // the service worker keeps them; the first visit loaded only the first screen's.
     const kept = () =>
       page.evaluate(async () => (await (await caches.open('modemflash-v1')).keys()).map((r) => new URL(r.url).pathname));
-    const parts = ['/split_firmware_checks-', '/split_update_job-', '/split_demo-'];
     assert.ok(!(await kept()).some((u) => u.startsWith('/split_update_job-')), 'the update job is not part of the first load');
     await wizard.virtualButton.click();
     await wizard.deviceCard.waitFor();
-    await page.waitForFunction(async (parts) => {
-      const kept = (await (await caches.open('modemflash-v1')).keys()).map((r) => new URL(r.url).pathname);
-      return parts.every((p) => kept.some((k) => k.startsWith(p)));
-    }, parts);
+    await page.locator('html[data-update-parts=kept]').waitFor({ state: 'attached' });
+    for (const part of ['/split_update_views-', '/split_firmware_checks-', '/split_update_job-', '/split_demo-']) {
+      assert.ok((await kept()).some((u) => u.startsWith(part)), `${part}… kept for offline use`);
+    }
     await context.setOffline(true);
     assert.equal(await page.evaluate(() => fetch('/no-such-file').then(() => 'online', () => 'offline')), 'offline');
     await page.reload();
@@ -110,13 +108,14 @@ test('a part of the page not yet kept is an error it shows, not a crash', { time
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
-    // Offline before any modem was connected: the demo firmware's part was never fetched.
+    // Offline before any modem was connected: the virtual modem's part was never fetched.
     await context.setOffline(true);
     await page.reload();
     await wizard.virtualButton.click();
-    await wizard.deviceCard.waitFor();
-    await wizard.demoFirmware.click();
-    await page.getByText('A part of this page could not be loaded').first().waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'A part of this page could not be loaded' }).first();
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /Connect to the internet and try again/);
+    await wizard.screen('offline-part-unavailable');
     assert.equal(await wizard.virtualButton.isEnabled(), true, 'the page still answers');
     assert.deepEqual(browser.errors, []);
   } finally {
