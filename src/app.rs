@@ -9,7 +9,7 @@ use modemflash_core::device::{PortRole, UsbId};
 use modemflash_core::flasher::{recover_boot_rom, recovery, Connector};
 use modemflash_core::flasher::{Failure, NextStep, Report};
 use modemflash_core::image::usbloader::{self, UsbLoader};
-use modemflash_core::image::Selection;
+use modemflash_core::image::{Selection, VerificationReport};
 use modemflash_core::preflight::{Finding, PortAnswer};
 use modemflash_core::settings::SettingsBackup;
 use modemflash_sim::profile::E3372H;
@@ -20,10 +20,9 @@ use web_sys::{SerialPort, UsbDevice};
 use crate::bundle_view::{page_bundle, PageFacts};
 use crate::chunks::lazy_view;
 use crate::components::connect::ConnectPanel;
-use crate::components::device_card::DeviceCard;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::log_console::LogConsole;
-use crate::components::outcome::Outcome;
+use crate::components::outcome::Identifying;
 use crate::components::preflight::Preflight;
 use crate::components::reconnect_prompt::ReconnectPanel;
 use crate::components::support_banner::SupportBanner;
@@ -133,7 +132,8 @@ pub fn App() -> impl IntoView {
     // The backup this browser keeps for the connected modem (browser storage).
     let reload_backup = move || {
         let key = screen.with(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
-        let current_key = move || screen.with_untracked(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
+        let current_key =
+            move || screen.with_untracked(|s| if let Screen::Identified(d) = s { d.key.clone() } else { None });
         spawn_local(async move {
             let kept = match key.clone() {
                 Some(key) => crate::settings_store::load(key).await.ok().flatten(),
@@ -417,16 +417,19 @@ pub fn App() -> impl IntoView {
             .get_value()
             .map(|f| f.name())
             .zip(selection.with_value(|s| s.as_ref().map(|s| s.inspection.report.clone())));
-        let checked = match (&screen, &checked_loader, &firmware) {
-            (Screen::InBootRom { .. }, Some(l), _) => Some((l.name.clone(), &l.report)),
-            (_, _, Some((name, report))) => Some((name.clone(), report)),
+        let checked = match (&screen, checked_loader, firmware) {
+            (Screen::InBootRom { .. }, Some(l), _) => Some((l.name, l.report)),
+            (_, _, Some((name, report))) => Some((name, report)),
             _ => None,
         };
-        let json = log.with_untracked(|lines| {
-            let facts = recovery.with_untracked(|r| PageFacts::on_screen(lines, &screen, stopped.as_ref(), r));
-            page_bundle(PageFacts { checked: checked.as_ref().map(|(name, report)| (name.as_str(), *report)), ..facts })
+        let lines = log.get_untracked();
+        let recovery = recovery.get_untracked();
+        spawn_local(async move {
+            match debug_bundle(lines, screen, stopped, recovery, checked).await {
+                Ok(json) => save_text(crate::bundle_view::FILE_NAME, "application/json", &json),
+                Err(e) => push_log(log, LogLine::info(format!("{e}. {}", e.next_step()))),
+            }
         });
-        save_text(crate::bundle_view::FILE_NAME, "application/json", &json);
     });
     // The checks again: the environment, and the last chosen port opened and asked anew.
     let on_run_checks = Callback::new(move |()| {
@@ -510,13 +513,14 @@ pub fn App() -> impl IntoView {
             </div>
             <div aria-live="polite" class="screen">
                 {move || match screen.get() {
-                    Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
                     Screen::InBootRom { usb } => {
                         let state = recovery.into();
                         lazy_view(lazy_views::recovery_panel(usb, state, erase_confirmed, on_loader, on_load, on_bundle))
                             .into_any()
                     }
-                    other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
+                    Screen::Start => ().into_any(),
+                    Screen::Identifying(via) => view! { <Identifying via=via /> }.into_any(),
+                    other => lazy_view(lazy_views::screen_view(other, on_bundle)).into_any(),
                 }}
             </div>
             {manifest.map(|state| lazy_view(lazy_views::manifest_panel(state.into(), dongle, running, on_manifest_file)))}
@@ -736,6 +740,22 @@ pub(crate) async fn recover_and_reconnect(
     let port = back.close_keeping().await.ok_or_else(|| RecoveryStop::NotBack("the port closed".into()))?;
     push_log(log, LogLine::info("The modem is in update mode: choose its firmware to update it."));
     Ok((port, usb))
+}
+}
+
+crate::chunks::lazy_part! {
+debug_bundle, preload_debug_bundle,
+/// The debug bundle of what the page shows (`bundle_view`), redacted. Lazy: only a person
+/// asking for one needs the redaction and the bundle format.
+pub(crate) async fn debug_bundle(
+    lines: Vec<LogLine>,
+    screen: Screen,
+    stopped: Option<StoppedView>,
+    recovery: RecoveryState,
+    checked: Option<(String, VerificationReport)>,
+) -> String {
+    let facts = PageFacts::on_screen(&lines, &screen, stopped.as_ref(), &recovery);
+    page_bundle(PageFacts { checked: checked.as_ref().map(|(name, report)| (name.as_str(), report)), ..facts })
 }
 }
 

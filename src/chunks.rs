@@ -77,6 +77,7 @@ pub fn lazy_view(draw: impl std::future::Future<Output = Result<AnyView, PartUna
 pub fn keep_identification() {
     spawn_local(async {
         let _ = crate::app::preload_examine_port().await;
+        let _ = crate::lazy_views::preload_screen_view().await;
         let _ = crate::usb_steps::preload_examine_usb().await;
         let _ = crate::wizard::preload_virtual_modem().await;
     });
@@ -84,7 +85,8 @@ pub fn keep_identification() {
 
 /// Fetches the parts an update needs (a part is fetched once; later calls find it loaded):
 /// the update's screens, the firmware checks, the job, the settings steps (an update that
-/// lost the modem's settings leaves it without network until they are restored), from a
+/// lost the modem's settings leaves it without network until they are restored), the
+/// debug bundle, from a
 /// boot ROM port the recovery, and for the virtual modem its demo firmware. One that
 /// cannot be fetched now is tried again when used. When all are in, `<html>` carries
 /// `data-update-parts="kept"` (the service worker has stored them by then).
@@ -95,6 +97,8 @@ pub fn keep_update_code(boot_rom: bool, virtual_modem: bool) {
             crate::wizard::preload_verify().await,
             crate::app::preload_run_update().await,
             crate::settings_steps::preload_settings().await,
+            // A failure offline is when a debug bundle is most wanted.
+            crate::app::preload_debug_bundle().await,
             if boot_rom { crate::app::preload_recovery().await } else { Ok(()) },
             if virtual_modem { crate::wizard::preload_demo_firmware().await } else { Ok(()) },
         ];

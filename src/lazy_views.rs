@@ -1,6 +1,6 @@
 //! The screens after a modem is identified, as lazily loaded parts (src/chunks.rs): the
-//! firmware step, the confirmation and the job's screens, the settings, recovery and
-//! vendor manifest panels. Their Leptos views are most of the page's view code, and no
+//! device card or what went wrong, the firmware step, the confirmation and the job's
+//! screens, the settings, recovery and vendor manifest panels. Their Leptos views are most of the page's view code, and no
 //! one needs them before a modem is connected (which fetches them, [`crate::chunks`]).
 //! Each function draws one component; the wizard still owns every signal it reads.
 
@@ -8,10 +8,12 @@ use leptos::prelude::*;
 
 use crate::app::JobPhase;
 use crate::components::confirm::ConfirmUpdate;
+use crate::components::device_card::DeviceCard;
 use crate::components::firmware_panel::FirmwarePanel;
 use crate::components::flash_progress::FlashProgress;
 use crate::components::job_result::{UpdateDone, UpdateStopped};
 use crate::components::manifest_panel::ManifestPanel;
+use crate::components::outcome::Outcome;
 use crate::components::recovery_panel::RecoveryPanel;
 use crate::components::settings_panel::SettingsPanel;
 use crate::firmware_view::{FirmwareState, FirmwareView};
@@ -20,7 +22,19 @@ use crate::manifest_view::{DongleFacts, ManifestState};
 use crate::partition_choice::PartitionChoice;
 use crate::recovery_view::RecoveryState;
 use crate::restore_view::SettingsTask;
+use crate::session::Screen;
 use crate::transport::firmware_files::FirmwareFiles;
+
+crate::chunks::lazy_part! {
+identify, preload_screen_view,
+/// What identification found: the device card, or what went wrong and what to do.
+pub async fn screen_view(screen: Screen, on_bundle: Callback<()>) -> AnyView {
+    match screen {
+        Screen::Identified(device) => view! { <DeviceCard device=device /> }.into_any(),
+        other => view! { <Outcome screen=other on_bundle=on_bundle /> }.into_any(),
+    }
+}
+}
 
 crate::chunks::lazy_part! {
 update_views, preload_update_views,

@@ -10,9 +10,9 @@ use modemflash_core::device::PortRole;
 
 use crate::app::Connection;
 use crate::modem::ModemPort;
+use crate::session::LogLine;
 use crate::transport::web_serial::WebSerialPort;
 use crate::transport::web_usb::WebUsbPort;
-use crate::session::LogLine;
 use crate::wizard::JobObserver;
 
 /// The wall clock in Unix seconds, for the backup's `taken_at`.

@@ -35,9 +35,9 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
             return screen(Screen::Failed { what, next_step: tr.untracked().get("connect.reload") })
         }
     };
-    examine_usb(device, log, tr).await.unwrap_or_else(|e| {
-        screen(Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() })
-    })
+    examine_usb(device, log, tr)
+        .await
+        .unwrap_or_else(|e| screen(Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() }))
 }
 
 crate::chunks::lazy_part! {

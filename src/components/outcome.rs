@@ -6,23 +6,28 @@ use crate::components::bundle_button::BundleButton;
 use crate::session::{Screen, Via};
 use crate::tr::Tr;
 
-/// Renders a non-card screen; every failure says what to do next and offers the debug
-/// bundle. (A boot ROM port gets the recovery panel instead.)
+/// The modem being identified (in the page's first load, as the screen it replaces).
+#[component]
+pub fn Identifying(via: Via) -> impl IntoView {
+    let tr = Tr::get();
+    view! {
+        <p class="status" role="status" data-testid="identifying">
+            {tr.t(match via {
+                Via::WebSerial => "outcome.identifying_serial",
+                Via::WebUsb => "outcome.identifying_usb",
+                Via::Virtual => "outcome.identifying_virtual",
+            })}
+        </p>
+    }
+}
+
+/// Renders a non-card screen after identification; every failure says what to do next
+/// and offers the debug bundle. (A boot ROM port gets the recovery panel instead.)
 #[component]
 pub fn Outcome(screen: Screen, on_bundle: Callback<()>) -> impl IntoView {
     let tr = Tr::get();
     match screen {
-        Screen::Start | Screen::Identified(_) | Screen::InBootRom { .. } => ().into_any(),
-        Screen::Identifying(via) => view! {
-            <p class="status" role="status" data-testid="identifying">
-                {tr.t(match via {
-                    Via::WebSerial => "outcome.identifying_serial",
-                    Via::WebUsb => "outcome.identifying_usb",
-                    Via::Virtual => "outcome.identifying_virtual",
-                })}
-            </p>
-        }
-        .into_any(),
+        Screen::Start | Screen::Identifying(_) | Screen::Identified(_) | Screen::InBootRom { .. } => ().into_any(),
         Screen::NoAnswer { usb, next_step } => view! {
             <section class="outcome warn" role="alert" data-testid="no-answer">
                 <h2>{tr.t("outcome.no_answer_title")}</h2>

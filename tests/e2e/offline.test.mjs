@@ -76,7 +76,7 @@ test('reloads, identifies the virtual modem and checks firmware with the network
     await wizard.virtualButton.click();
     await wizard.deviceCard.waitFor();
     await page.locator('html[data-update-parts=kept]').waitFor({ state: 'attached' });
-    for (const part of ['/split_update_views-', '/split_firmware_checks-', '/split_update_job-', '/split_demo-']) {
+    for (const part of ['/split_update_views-', '/split_firmware_checks-', '/split_update_job-', '/split_debug_bundle-', '/split_demo-']) {
       assert.ok((await kept()).some((u) => u.startsWith(part)), `${part}… kept for offline use`);
     }
     await context.setOffline(true);
