@@ -231,7 +231,7 @@ mod tests {
     const PAGE: &str = "http://127.0.0.1:8080/?accent=%23aa0000";
 
     fn example() -> Vec<u8> {
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/manifest.example.json")).unwrap()
+        std::fs::read(format!("{}/docs/manifest.example.json", std::env::var("CARGO_MANIFEST_DIR").unwrap())).unwrap()
     }
 
     fn source(key: Option<String>) -> ManifestSource {

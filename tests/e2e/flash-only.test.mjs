@@ -9,7 +9,6 @@ import os from 'node:os';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { serveDist } from './support/server.mjs';
-import { bridgeToSim } from './support/browser.mjs';
 import { SimBridge, MODEMFLASH_BIN, serialConfig } from './support/sim-bridge.mjs';
 import { withWizard } from './pages/wizard-page.mjs';
 
@@ -40,10 +39,7 @@ test('writes only the WebUI partition chosen in the confirmation', { timeout: 15
   const sim = await SimBridge.start('e3372h', ['--dump-flash', flash]);
   try {
     await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
-      await bridgeToSim(page, sim);
-      await wizard.open(server.url);
-      await wizard.connectButton.click();
-      await wizard.deviceCard.waitFor();
+      await wizard.connectTo(sim, server.url);
       await wizard.chooseFirmware(firmware);
       assert.equal(await wizard.verifySummary.getAttribute('data-passed'), 'true');
       await wizard.updateButton.click();
@@ -130,10 +126,7 @@ test('a partial update stopped by an unplug resumes with the same choice', { tim
   const sim = await SimBridge.start('e3372h', ['--dump-flash', flash]);
   try {
     await withWizard({ serial: serialConfig(sim.ready, 'pcui') }, async (wizard, { page }) => {
-      await bridgeToSim(page, sim);
-      await wizard.open(server.url);
-      await wizard.connectButton.click();
-      await wizard.deviceCard.waitFor();
+      await wizard.connectTo(sim, server.url);
       await wizard.chooseFirmware(big);
       await wizard.updateButton.click();
       const disclosure = wizard.confirm.getByTestId('only-partitions');

@@ -58,16 +58,21 @@ test('a visitor in another language keeps it with the network gone', { timeout: 
   }
 });
 
+/** Opens the page and waits for its service worker, which has cached the app shell once it is active. */
+async function openWithWorker(page) {
+  const wizard = new WizardPage(page);
+  await wizard.open(server.url);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  return wizard;
+}
+
 test('reloads, identifies the virtual modem and checks firmware with the network gone', { timeout: 120_000 }, async () => {
   const browser = await openBrowser();
   try {
     const { page, context } = browser;
-    const wizard = new WizardPage(page);
-    await wizard.open(server.url);
-    // The service worker has cached the app shell once it is active.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
+    const wizard = await openWithWorker(page);
     // Connecting a modem fetches the parts of the wasm an update needs (src/chunks.rs) and
     // the service worker keeps them; the first visit loaded only the first screen's.
     const kept = () =>
@@ -103,11 +108,7 @@ test('a part of the page not yet kept is an error it shows, not a crash', { time
   const browser = await openBrowser();
   try {
     const { page, context } = browser;
-    const wizard = new WizardPage(page);
-    await wizard.open(server.url);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
+    const wizard = await openWithWorker(page);
     // Offline before any modem was connected: the virtual modem's part was never fetched.
     await context.setOffline(true);
     await page.reload();

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { ARTIFACTS, openBrowser } from '../support/browser.mjs';
+import { ARTIFACTS, bridgeToSim, openBrowser } from '../support/browser.mjs';
 import { expectAccessible } from '../support/axe.mjs';
 
 export class WizardPage {
@@ -72,6 +72,14 @@ export class WizardPage {
   async chooseFirmware(file) {
     await this.firmwareInput.setInputFiles(file);
     await this.verifySummary.waitFor();
+  }
+
+  /** Opens the page with its fake Web Serial bridged to `sim`, connects, and waits for the device card. */
+  async connectTo(sim, url) {
+    await bridgeToSim(this.page, sim);
+    await this.open(url);
+    await this.connectButton.click();
+    await this.deviceCard.waitFor();
   }
 
   async open(url) {

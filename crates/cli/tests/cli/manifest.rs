@@ -3,7 +3,7 @@
 use crate::support::{arg, run, TempDir, STARTUP};
 
 fn example() -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/manifest.example.json")).unwrap()
+    std::fs::read(format!("{}/../../docs/manifest.example.json", std::env::var("CARGO_MANIFEST_DIR").unwrap())).unwrap()
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn qmi_firmware_update_downloads_to_the_virtual_module() {
     let pty = sim.line(STARTUP);
     assert!(pty.starts_with("/dev/"), "first line is the pty path, got {pty:?}");
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/qfu-download-sim");
+    let script = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../scripts/qfu-download-sim");
     let work = dir.join("namespace");
     std::fs::create_dir_all(&work).unwrap();
     let out = Command::new("timeout")
