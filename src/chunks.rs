@@ -10,20 +10,24 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// A part of the page that could not be fetched: offline before it was kept.
+/// A part of the page that could not be fetched: offline before it was kept, or gone from
+/// the server after a new release (its name carries the build's hash).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PartUnavailable;
 
 impl std::fmt::Display for PartUnavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("A part of this page could not be loaded: the network is gone and it was not kept for offline use")
+        f.write_str(
+            "A part of this page could not be loaded: it was not kept for offline use, and the network is gone \
+             or the page was updated since it was opened",
+        )
     }
 }
 
 impl PartUnavailable {
     /// What to do.
     pub fn next_step(self) -> &'static str {
-        "Connect to the internet and try again. Once a modem has been connected, the page keeps every part it needs."
+        "Connect to the internet and reload the page. Once a modem has been connected, the page keeps every part it needs."
     }
 }
 

@@ -115,7 +115,7 @@ test('a part of the page not yet kept is an error it shows, not a crash', { time
     await wizard.virtualButton.click();
     const alert = page.getByRole('alert').filter({ hasText: 'A part of this page could not be loaded' }).first();
     await alert.waitFor();
-    assert.match(await alert.textContent(), /Connect to the internet and try again/);
+    assert.match(await alert.textContent(), /Connect to the internet and reload the page/);
     await wizard.screen('offline-part-unavailable');
     assert.equal(await wizard.virtualButton.isEnabled(), true, 'the page still answers');
     assert.deepEqual(browser.errors, []);

@@ -59,6 +59,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     match Cli::parse().command {
         Command::Identify(args) => identify::run(&args),
         Command::Inspect(args) => inspect::run(&args),
@@ -70,4 +71,14 @@ fn main() -> ExitCode {
         Command::Recover(args) => recover::run(&args),
         Command::Sim(args) => sim::run(&args),
     }
+}
+
+/// Output piped into `head` or the like ends the program quietly when the reader goes
+/// away, as Unix tools do: Rust ignores SIGPIPE, so the next `println!` would panic
+/// ("failed printing to stdout: Broken pipe") instead.
+fn quiet_on_closed_pipe() {
+    use nix::sys::signal::{signal, SigHandler, Signal};
+    // SAFETY: the first thing `main` does, before any thread starts; it restores the
+    // default disposition, no handler of ours runs.
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }

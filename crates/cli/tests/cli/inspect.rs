@@ -55,6 +55,26 @@ fn a_good_update_passes_with_six_partitions() {
 }
 
 #[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = TempDir::new("inspect-pipe");
+    let file = dir.write("update.bin", &good_update());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_modemflash"))
+        .args(["inspect", &file, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // As `| head -c 0`: the reader is gone before the report is written.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    child.wait().expect("it ends");
+    assert!(!stderr.contains("panicked"), "no panic on a closed pipe: {stderr}");
+}
+
+#[test]
 fn a_truncated_update_fails_naming_the_check() {
     let dir = TempDir::new("inspect-truncated");
     let built = stick_update(&E3372H, NEW_VERSION, 200_000).build_with_layout();
