@@ -87,8 +87,9 @@ ensure_npm() {
   fi
 }
 
-# Splits the page's wasm into lazily loaded chunks (scripts/build-wasm); its version
-# matches the wasm_split_helpers runtime that leptos's #[lazy] uses (Cargo.lock).
+# Splits the page's wasm into lazily loaded parts (scripts/build-wasm); its version
+# matches the wasm_split_helpers runtime that leptos links and src/chunks.rs uses
+# (Cargo.lock).
 WASM_SPLIT_VERSION=0.2.4
 ensure_wasm_split() {
   # The tool has no --version: cargo's list of installed packages knows it.

@@ -219,7 +219,7 @@ pub fn App() -> impl IntoView {
                     connection.set_value(Some(Connection::Virtual(sim)));
                     screen.set(next);
                 }
-                Err(e) => screen.set(Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() }),
+                Err(e) => screen.set(e.screen()),
             }
         });
     });
@@ -286,14 +286,14 @@ pub fn App() -> impl IntoView {
             let result = match crate::app::preload_run_update().await.map_err(crate::chunks::PartUnavailable::from) {
                 Err(e) => {
                     selection.set_value(Some(checked));
-                    Err(open_failure(format!("{e}. {}", e.next_step())))
+                    Err(open_failure(e.explained()))
                 }
                 Ok(()) => match run_update(conn, checked, only, prompt, job, log, doctor).await {
                     Ok((result, checked)) => {
                         selection.set_value(Some(checked));
                         result
                     }
-                    Err(e) => Err(open_failure(format!("{e}. {}", e.next_step()))),
+                    Err(e) => Err(open_failure(e.explained())),
                 },
             };
             phase.set(match result {
@@ -427,7 +427,7 @@ pub fn App() -> impl IntoView {
         spawn_local(async move {
             match debug_bundle(lines, screen, stopped, recovery, checked).await {
                 Ok(json) => save_text(crate::bundle_view::FILE_NAME, "application/json", &json),
-                Err(e) => push_log(log, LogLine::info(format!("{e}. {}", e.next_step()))),
+                Err(e) => push_log(log, LogLine::info(e.explained())),
             }
         });
     });
@@ -454,7 +454,7 @@ pub fn App() -> impl IntoView {
                     SettingsTask::Saved { file }
                 }
                 Ok(Err(what)) => SettingsTask::failed(&what),
-                Err(e) => SettingsTask::failed(&format!("{e}. {}", e.next_step())),
+                Err(e) => SettingsTask::failed(&e.explained()),
             };
             settings_task.set(task);
         });
@@ -466,7 +466,7 @@ pub fn App() -> impl IntoView {
             let task = match crate::settings_steps::restore_on(conn, backup, log).await {
                 Ok(Ok(report)) => SettingsTask::Restored(RestoreView::new(&report)),
                 Ok(Err(what)) => SettingsTask::failed(&what),
-                Err(e) => SettingsTask::failed(&format!("{e}. {}", e.next_step())),
+                Err(e) => SettingsTask::failed(&e.explained()),
             };
             settings_task.set(task);
         });
@@ -484,7 +484,7 @@ pub fn App() -> impl IntoView {
             match crate::settings_store::read_file(text.unwrap_or_default()).await {
                 Ok(Ok(backup)) => restore_settings(backup),
                 Ok(Err(e)) => settings_task.set(SettingsTask::bad_file(&name, &e)),
-                Err(e) => settings_task.set(SettingsTask::failed(&format!("{e}. {}", e.next_step()))),
+                Err(e) => settings_task.set(SettingsTask::failed(&e.explained())),
             }
         });
     });
@@ -526,15 +526,28 @@ pub fn App() -> impl IntoView {
             {manifest.map(|state| lazy_view(lazy_views::manifest_panel(state.into(), dongle, running, on_manifest_file)))}
             <Show when=move || screen.with(|s| matches!(s, Screen::Identified(_)))>
                 {move || {
-                    let (task, restore) = (settings_task.into(), on_restore_file);
-                    let panel = lazy_views::settings_panel(task, stored_when, settings_busy, on_settings_download, on_restore_saved, restore);
+                    let panel = lazy_views::settings_panel(
+                        settings_task.into(),
+                        stored_when,
+                        settings_busy,
+                        on_settings_download,
+                        on_restore_saved,
+                        on_restore_file,
+                    );
                     lazy_view(panel)
                 }}
             </Show>
             <Show when=move || screen.with(Screen::device_ready)>
                 {move || {
-                    let state = firmware.into();
-                    let panel = lazy_views::firmware_panel(state, expected_sha256, is_virtual, running, on_file, on_demo, on_recheck);
+                    let panel = lazy_views::firmware_panel(
+                        firmware.into(),
+                        expected_sha256,
+                        is_virtual,
+                        running,
+                        on_file,
+                        on_demo,
+                        on_recheck,
+                    );
                     lazy_view(panel)
                 }}
             </Show>
@@ -585,13 +598,11 @@ async fn connect_serial(log: RwSignal<Vec<LogLine>>, tr: Tr, doctor: Doctor) -> 
 
 /// [`examine_port`], or why it could not be fetched.
 async fn examine(port: SerialPort, log: RwSignal<Vec<LogLine>>, doctor: Doctor) -> (Screen, Option<Connection>) {
-    examine_port(port, log, doctor)
-        .await
-        .unwrap_or_else(|e| (Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() }, None))
+    examine_port(port, log, doctor).await.unwrap_or_else(|e| (e.screen(), None))
 }
 
 crate::chunks::lazy_part! {
-identify, preload_examine_port,
+identify(preload_examine_port),
 /// Open → identify → probe → close, telling the doctor what happened. The port is kept
 /// (closed) for the update. Lazy: identification is a part of its own, fetched after
 /// the chooser ([`crate::chunks`]).
@@ -623,7 +634,7 @@ pub(crate) async fn examine_port(port: SerialPort, log: RwSignal<Vec<LogLine>>, 
 }
 
 crate::chunks::lazy_part! {
-update_job, preload_run_update,
+update_job(preload_run_update),
 /// Opens the connection's port and runs the update through the matching connector; gives
 /// the checked files back for a resume.
 ///
@@ -709,7 +720,7 @@ enum RecoveryStop {
 }
 
 crate::chunks::lazy_part! {
-recovery, preload_recovery,
+recovery(preload_recovery),
 /// Sends `loader` to the boot ROM at `port` (specs/huawei-balong.md §14.2), then waits
 /// for the stick in update mode as after `AT^GODLOAD` (the person selects it again).
 /// Gives back the closed update-mode port and its USB id.
@@ -744,7 +755,7 @@ pub(crate) async fn recover_and_reconnect(
 }
 
 crate::chunks::lazy_part! {
-debug_bundle, preload_debug_bundle,
+debug_bundle(preload_debug_bundle),
 /// The debug bundle of what the page shows (`bundle_view`), redacted. Lazy: only a person
 /// asking for one needs the redaction and the bundle format.
 pub(crate) async fn debug_bundle(

@@ -29,6 +29,16 @@ impl PartUnavailable {
     pub fn next_step(self) -> &'static str {
         "Connect to the internet and reload the page. Once a modem has been connected, the page keeps every part it needs."
     }
+
+    /// What happened and what to do, in one sentence pair.
+    pub fn explained(self) -> String {
+        format!("{self}. {}", self.next_step())
+    }
+
+    /// The screen saying so, where identification could not run.
+    pub fn screen(self) -> crate::session::Screen {
+        crate::session::Screen::Failed { what: self.to_string(), next_step: self.next_step().to_string() }
+    }
 }
 
 impl From<leptos::wasm_split::SplitLoaderError> for PartUnavailable {
@@ -38,11 +48,12 @@ impl From<leptos::wasm_split::SplitLoaderError> for PartUnavailable {
 }
 
 /// An `async fn` whose code is split off into the part `$part` (scripts/build-wasm): it
-/// becomes an `async fn` giving `Result<Output, PartUnavailable>`, and `$preload` fetches
-/// the part without calling it.
+/// becomes an `async fn` giving `Result<Output, PartUnavailable>`. Several functions may
+/// share a part; one of them names `$preload`, which fetches the part without calling
+/// anything (`part(preload_fn)`), for [`keep_identification`] and [`keep_update_code`].
 macro_rules! lazy_part {
     (
-        $part:ident, $preload:ident,
+        $part:ident $(($preload:ident))?,
         $(#[$meta:meta])*
         $vis:vis async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block
     ) => {
@@ -51,7 +62,7 @@ macro_rules! lazy_part {
             $part,
             wasm_split_path = ::leptos::wasm_split,
             fallible,
-            preload($preload),
+            $(preload($preload),)?
             return_wrapper(let future = _; { Ok(future.await) } -> Result<$out, $crate::chunks::PartUnavailable>)
         )]
         $vis fn $name($($arg: $ty),*) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = $out>>> {
@@ -68,10 +79,7 @@ pub fn lazy_view(draw: impl std::future::Future<Output = Result<AnyView, PartUna
     Suspend::new(async move {
         match draw.await {
             Ok(view) => view,
-            Err(e) => {
-                let why = format!("{e}. {}", e.next_step());
-                view! { <p class="part-unavailable" role="alert">{why}</p> }.into_any()
-            }
+            Err(e) => view! { <p class="part-unavailable" role="alert">{e.explained()}</p> }.into_any(),
         }
     })
 }
@@ -80,9 +88,8 @@ pub fn lazy_view(draw: impl std::future::Future<Output = Result<AnyView, PartUna
 /// virtual one) when the person is about to connect, so connecting does not wait for it.
 pub fn keep_identification() {
     spawn_local(async {
+        // One part holds the Web Serial and WebUSB identification and its screens.
         let _ = crate::app::preload_examine_port().await;
-        let _ = crate::lazy_views::preload_screen_view().await;
-        let _ = crate::usb_steps::preload_examine_usb().await;
         let _ = crate::wizard::preload_virtual_modem().await;
     });
 }
@@ -90,9 +97,8 @@ pub fn keep_identification() {
 /// Fetches the parts an update needs (a part is fetched once; later calls find it loaded):
 /// the update's screens, the firmware checks, the job, the settings steps (an update that
 /// lost the modem's settings leaves it without network until they are restored), the
-/// debug bundle, from a
-/// boot ROM port the recovery, and for the virtual modem its demo firmware. One that
-/// cannot be fetched now is tried again when used. When all are in, `<html>` carries
+/// debug bundle, from a boot ROM port the recovery, and for the virtual modem its demo
+/// firmware. One that cannot be fetched now is tried again when used. When all are in, `<html>` carries
 /// `data-update-parts="kept"` (the service worker has stored them by then).
 pub fn keep_update_code(boot_rom: bool, virtual_modem: bool) {
     spawn_local(async move {

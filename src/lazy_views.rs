@@ -1,7 +1,8 @@
 //! The screens after a modem is identified, as lazily loaded parts (src/chunks.rs): the
 //! device card or what went wrong, the firmware step, the confirmation and the job's
-//! screens, the settings, recovery and vendor manifest panels. Their Leptos views are most of the page's view code, and no
-//! one needs them before a modem is connected (which fetches them, [`crate::chunks`]).
+//! screens, the settings, recovery and vendor manifest panels. Their Leptos views are
+//! most of the page's view code, and no one needs them before a modem is connected
+//! (which fetches them, [`crate::chunks`]).
 //! Each function draws one component; the wizard still owns every signal it reads.
 
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ use crate::session::Screen;
 use crate::transport::firmware_files::FirmwareFiles;
 
 crate::chunks::lazy_part! {
-identify, preload_screen_view,
+identify,
 /// What identification found: the device card, or what went wrong and what to do.
 pub async fn screen_view(screen: Screen, on_bundle: Callback<()>) -> AnyView {
     match screen {
@@ -37,7 +38,7 @@ pub async fn screen_view(screen: Screen, on_bundle: Callback<()>) -> AnyView {
 }
 
 crate::chunks::lazy_part! {
-update_views, preload_update_views,
+update_views(preload_update_views),
 /// The firmware step: file picker, checksum and checklist.
 pub async fn firmware_panel(
     state: Signal<FirmwareState>,
@@ -81,7 +82,7 @@ pub struct JobScreen {
 }
 
 crate::chunks::lazy_part! {
-update_views, preload_job_screen,
+update_views,
 /// The confirmation, the running job, and its done or stopped screen.
 pub async fn job_screen(phase: JobPhase, screen: JobScreen) -> AnyView {
     let JobScreen { verified, device, choice, job, on_confirm, on_cancel, on_next, on_bundle } = screen;
@@ -104,7 +105,7 @@ pub async fn job_screen(phase: JobPhase, screen: JobScreen) -> AnyView {
 }
 
 crate::chunks::lazy_part! {
-settings, preload_settings_panel,
+settings,
 /// Backing up and restoring the modem's settings.
 pub async fn settings_panel(
     task: Signal<SettingsTask>,
@@ -129,7 +130,7 @@ pub async fn settings_panel(
 }
 
 crate::chunks::lazy_part! {
-recovery, preload_recovery_panel,
+recovery,
 /// A stick in its boot ROM: the loader, the erase warning, the recovery.
 pub async fn recovery_panel(
     usb: String,
@@ -154,7 +155,7 @@ pub async fn recovery_panel(
 }
 
 crate::chunks::lazy_part! {
-manifest, preload_manifest_panel,
+manifest,
 /// The vendor's firmware list.
 pub async fn manifest_panel(
     state: Signal<ManifestState>,

@@ -45,7 +45,7 @@ pub fn from_page() -> Option<leptos::prelude::RwSignal<ManifestState>> {
 }
 
 crate::chunks::lazy_part! {
-manifest, preload_manifest,
+manifest,
 /// Fetches the manifest and, when a key is pinned, its signature; then checks them.
 ///
 /// Lazy (scripts/build-wasm): the manifest format, Ed25519 and SHA-512 are fetched only by

@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use modemflash_core::at::AtClient;
 use modemflash_core::device::probe::{self, IdentifyError};
-use modemflash_core::settings::{restore, RestoreReport, SettingsBackup};
-
 use modemflash_core::device::PortRole;
+use modemflash_core::settings::{restore, RestoreReport, SettingsBackup};
 
 use crate::app::Connection;
 use crate::modem::ModemPort;
@@ -21,7 +20,7 @@ pub fn unix_now() -> u64 {
 }
 
 crate::chunks::lazy_part! {
-settings, preload_settings,
+settings(preload_settings),
 /// Opens the connection's AT port, identifies the modem and reads its settings, keeps
 /// them in the browser's storage; the backup and its file's text. Lazy, as
 /// [`restore_on`] (scripts/build-wasm, [`crate::chunks`]).
@@ -44,7 +43,7 @@ pub async fn back_up(conn: Connection, log: RwSignal<Vec<LogLine>>) -> Result<(S
 }
 
 crate::chunks::lazy_part! {
-settings, preload_settings_restore,
+settings,
 /// Opens the connection's AT port, identifies the modem and puts `backup` back.
 pub async fn restore_on(
     conn: Connection,

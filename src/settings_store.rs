@@ -21,7 +21,7 @@ pub fn save(backup: &SettingsBackup) {
 }
 
 crate::chunks::lazy_part! {
-settings, preload_settings_store,
+settings,
 /// The last backup kept for the modem with key `device`. Lazy, as the other settings
 /// steps (reading the backup format is most of them).
 pub async fn load(device: String) -> Option<SettingsBackup> {
@@ -31,7 +31,7 @@ pub async fn load(device: String) -> Option<SettingsBackup> {
 }
 
 crate::chunks::lazy_part! {
-settings, preload_settings_file,
+settings,
 /// A backup file the person chose, read: the backup, or why it is not one.
 pub async fn read_file(text: String) -> Result<SettingsBackup, String> {
     SettingsBackup::from_json(&text).map_err(|e| e.to_string())

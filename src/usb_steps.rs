@@ -35,13 +35,11 @@ pub async fn connect_usb(log: RwSignal<Vec<LogLine>>, tr: Tr) -> UsbConnected {
             return screen(Screen::Failed { what, next_step: tr.untracked().get("connect.reload") })
         }
     };
-    examine_usb(device, log, tr)
-        .await
-        .unwrap_or_else(|e| screen(Screen::Failed { what: e.to_string(), next_step: e.next_step().to_string() }))
+    examine_usb(device, log, tr).await.unwrap_or_else(|e| screen(e.screen()))
 }
 
 crate::chunks::lazy_part! {
-identify, preload_examine_usb,
+identify,
 /// Mode from the descriptors → claim the role's interface → identify → release. A
 /// CD-ROM-mode dongle is reported instead of claimed. Lazy, as all identification
 /// ([`crate::chunks`]).

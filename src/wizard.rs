@@ -68,7 +68,7 @@ pub async fn identify_on(
 }
 
 crate::chunks::lazy_part! {
-virtual_modem, preload_virtual_modem,
+virtual_modem(preload_virtual_modem),
 /// Plugs in the built-in virtual E3372h (at full speed, as most sticks run, so the
 /// demo's progress can be followed) and identifies it through its AT port. Lazy: the
 /// virtual modem is a part of its own, fetched when it is tried ([`crate::chunks`]).
@@ -84,7 +84,7 @@ pub async fn plug_in_virtual(log: RwSignal<Vec<LogLine>>) -> (Screen, Sim) {
 }
 
 crate::chunks::lazy_part! {
-firmware_checks, preload_verify,
+firmware_checks(preload_verify),
 /// Reads and checks the chosen firmware; `expected` is the SHA-256 the person pasted, if
 /// any, and `stick` the connected modem, whose fit (by the image family's rule) becomes
 /// one more check.
@@ -138,7 +138,7 @@ pub async fn verify(
 }
 
 crate::chunks::lazy_part! {
-demo, preload_demo_firmware,
+demo(preload_demo_firmware),
 /// A synthetic update for the virtual modem, so the whole flow can be tried without a
 /// vendor file. Lazy (scripts/build-wasm): only the demo needs the image builder.
 pub async fn demo_firmware() -> Option<web_sys::File> {
